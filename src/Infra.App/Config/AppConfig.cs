@@ -1,0 +1,68 @@
+using System.Globalization;
+using Infra.Constructs.Deployment;
+
+namespace Infra.App.Config;
+
+/// <summary>
+/// Reads the CDK context (<c>-c key=value</c>) into the environments to synthesize. Keys: <c>env</c>
+/// (a name or <c>all</c>; default all), <c>account</c>, <c>region</c>, and traffic overrides for
+/// rehearsals: <c>activeColor</c>, <c>canaryPercent</c>, <c>idleCapacity</c>.
+/// </summary>
+public static class AppConfig
+{
+    /// <summary>Context keys the app understands.</summary>
+    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity"];
+
+    /// <summary>Selects and adjusts environments. <paramref name="context"/> returns null for unset keys.</summary>
+    public static IReadOnlyList<EnvironmentSettings> Select(Func<string, object?> context, IReadOnlyDictionary<string, EnvironmentSettings>? environments = null)
+    {
+        environments ??= Environments.All;
+        var env = Text(context, "env") ?? "all";
+        var names = environments.Keys.ToList();
+        List<EnvironmentSettings> selected;
+        if (env == "all") selected = [.. environments.Values];
+        else if (environments.TryGetValue(env, out var one)) selected = [one];
+        else throw new ConfigException($"Unknown environment -c env={env}. Valid: {string.Join(", ", names)}, all.");
+
+        var account = Text(context, "account");
+        if (account is not null && (account.Length != 12 || !account.All(char.IsAsciiDigit)))
+            throw new ConfigException($"Invalid -c account={account}. Valid: a 12-digit AWS account id.");
+        var region = Text(context, "region");
+        if (region is not null && !System.Text.RegularExpressions.Regex.IsMatch(region, "^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$"))
+            throw new ConfigException($"Invalid -c region={region}. Valid: an AWS region such as eu-west-1.");
+
+        var color = Text(context, "activeColor");
+        TrafficColor? activeColor = null;
+        if (color is not null)
+            activeColor = TrafficPlan.TryParseColor(color, out var c) ? c : throw new ConfigException($"Invalid -c activeColor={color}. Valid: blue, green.");
+        var canaryText = Text(context, "canaryPercent");
+        int? canary = null;
+        if (canaryText is not null)
+            canary = int.TryParse(canaryText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 100
+                ? p : throw new ConfigException($"Invalid -c canaryPercent={canaryText}. Valid: a whole number from 0 to 100.");
+        var idleText = Text(context, "idleCapacity");
+        IdleCapacity? idle = null;
+        if (idleText is not null)
+            idle = Enum.TryParse<IdleCapacity>(idleText, ignoreCase: true, out var i) && Enum.IsDefined(i) && !char.IsAsciiDigit(idleText[0])
+                ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm.");
+
+        return selected.Select(s => s with
+        {
+            Account = account ?? s.Account,
+            Region = region ?? s.Region,
+            Traffic = s.Traffic with
+            {
+                ActiveColor = activeColor ?? s.Traffic.ActiveColor,
+                CanaryPercent = canary ?? s.Traffic.CanaryPercent,
+                IdleCapacity = idle ?? s.Traffic.IdleCapacity,
+            },
+        }).ToList();
+    }
+
+    private static string? Text(Func<string, object?> context, string key) => context(key) switch
+    {
+        null => null,
+        string s => s.Trim(),
+        var o => Convert.ToString(o, CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,42 @@
+using Infra.Constructs.Compute;
+using Infra.Constructs.Deployment;
+
+namespace Infra.App.Config;
+
+/// <summary>Domain of an environment. Without one, the environment serves plain HTTP on the load balancer's DNS name.</summary>
+public sealed record DomainSettings(string DomainName, string ZoneName, Infra.Constructs.Dns.HostedZoneSource ZoneSource, string? HostedZoneId = null);
+
+/// <summary>Everything that differs between environments, in one typed record. Reviewed in pull requests.</summary>
+public sealed record EnvironmentSettings
+{
+    /// <summary>Short name: used in stack names and tags.</summary>
+    public required string Name { get; init; }
+    /// <summary>AWS account; null = environment-agnostic (synth needs no account).</summary>
+    public string? Account { get; init; }
+    /// <summary>AWS region; null = environment-agnostic.</summary>
+    public string? Region { get; init; }
+    /// <summary>VPC range; environments must not overlap so they can be peered later.</summary>
+    public required string VpcCidr { get; init; }
+    /// <summary>NAT gateways (1 = cost, one per AZ = availability).</summary>
+    public int NatGateways { get; init; } = 1;
+    /// <summary>Server type.</summary>
+    public string InstanceType { get; init; } = "t3.small";
+    /// <summary>Servers per fleet.</summary>
+    public int MinCapacity { get; init; } = 2;
+    /// <summary>Maximum servers per fleet.</summary>
+    public int MaxCapacity { get; init; } = 4;
+    /// <summary>App processes per server.</summary>
+    public int AppProcessCount { get; init; } = 2;
+    /// <summary>Protect the load balancer from deletion.</summary>
+    public bool DeletionProtection { get; init; }
+    /// <summary>Domain, or null for HTTP on the load balancer's name.</summary>
+    public DomainSettings? Domain { get; init; }
+    /// <summary>Blue/green and canary weights: the deployment switch.</summary>
+    public TrafficPlan Traffic { get; init; } = new();
+    /// <summary>CodeDeploy in-place configuration per fleet.</summary>
+    public RollingConfig Rolling { get; init; } = RollingConfig.OneAtATime;
+    /// <summary>Scheduled capacity changes.</summary>
+    public IReadOnlyList<FleetSchedule> Schedules { get; init; } = [];
+    /// <summary>Admin networks allowed to SSH (none: Session Manager only).</summary>
+    public IReadOnlyList<string> AdminSshCidrs { get; init; } = [];
+}

@@ -1,0 +1,59 @@
+using Infra.Constructs.Compute;
+using Infra.Constructs.Deployment;
+using Infra.Constructs.Dns;
+
+namespace Infra.App.Config;
+
+/// <summary>
+/// The named environments of the reference app. Changing <see cref="EnvironmentSettings.Traffic"/>
+/// here is how a blue/green flip or a canary step is proposed: one line, one pull request.
+/// </summary>
+public static class Environments
+{
+    /// <summary>Development: small, one NAT gateway, idle color scaled to zero, no domain.</summary>
+    public static readonly EnvironmentSettings Dev = new()
+    {
+        Name = "dev",
+        VpcCidr = "10.10.0.0/16",
+        NatGateways = 1,
+        InstanceType = "t3.small",
+        MinCapacity = 1,
+        MaxCapacity = 2,
+        AppProcessCount = 2,
+        DeletionProtection = false,
+        Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.ScaleToZero },
+        Rolling = RollingConfig.AllAtOnce,
+        Schedules =
+        [
+            // Nights and weekends: dev runs at its minimum.
+            new FleetSchedule { Name = "workday-start", Cron = "0 7 * * MON-FRI", TimeZone = "UTC", MinCapacity = 1, MaxCapacity = 2 },
+            new FleetSchedule { Name = "workday-end", Cron = "0 19 * * MON-FRI", TimeZone = "UTC", MinCapacity = 1, MaxCapacity = 1, DesiredCapacity = 1 },
+        ],
+    };
+
+    /// <summary>Production: a NAT gateway per AZ, larger fleet, deletion protection, HTTPS on a domain.</summary>
+    public static readonly EnvironmentSettings Prod = new()
+    {
+        Name = "prod",
+        VpcCidr = "10.20.0.0/16",
+        NatGateways = 2,
+        InstanceType = "m7g.large",
+        MinCapacity = 2,
+        MaxCapacity = 8,
+        AppProcessCount = 4,
+        DeletionProtection = true,
+        // Replace with your own domain; ZoneSource.Import with your zone id avoids creating a zone.
+        Domain = new DomainSettings("app.example.com", "example.com", HostedZoneSource.Create),
+        Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.Warm },
+        Rolling = RollingConfig.OneAtATime,
+        Schedules =
+        [
+            new FleetSchedule { Name = "business-hours", Cron = "0 6 * * MON-FRI", TimeZone = "UTC", MinCapacity = 4 },
+            new FleetSchedule { Name = "after-hours", Cron = "0 20 * * *", TimeZone = "UTC", MinCapacity = 2 },
+        ],
+    };
+
+    /// <summary>All environments by name.</summary>
+    public static IReadOnlyDictionary<string, EnvironmentSettings> All { get; } =
+        new Dictionary<string, EnvironmentSettings>(StringComparer.Ordinal) { [Dev.Name] = Dev, [Prod.Name] = Prod };
+}

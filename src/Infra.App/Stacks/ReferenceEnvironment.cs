@@ -1,0 +1,34 @@
+using Amazon.CDK;
+using Infra.App.Config;
+using CdkApp = Amazon.CDK.App;
+
+namespace Infra.App.Stacks;
+
+/// <summary>Composes the stacks of one environment, named <c>{Env}-Network</c> and <c>{Env}-Web</c>.</summary>
+public static class ReferenceEnvironment
+{
+    /// <summary>Adds the environment's stacks to <paramref name="app"/>.</summary>
+    public static (NetworkStack Network, WebStack Web) Add(CdkApp app, EnvironmentSettings settings, IEnumerable<EnvironmentSettings> all)
+    {
+        var prefix = char.ToUpperInvariant(settings.Name[0]) + settings.Name[1..];
+        var env = settings.Account is null && settings.Region is null
+            ? null
+            : new Amazon.CDK.Environment { Account = settings.Account, Region = settings.Region };
+        StackProps Props(string what) => new()
+        {
+            Env = env,
+            Description = $"Reference web environment '{settings.Name}': {what} (Infra.Constructs)",
+            TerminationProtection = settings.DeletionProtection,
+        };
+
+        var others = all.Where(o => o.Name != settings.Name).Select(o => o.VpcCidr);
+        var network = new NetworkStack(app, $"{prefix}-Network", settings, Props("network"), others);
+        var web = new WebStack(app, $"{prefix}-Web", settings, network.Network.Vpc, Props("web service"));
+        foreach (var stack in new Stack[] { network, web })
+        {
+            Tags.Of(stack).Add("environment", settings.Name);
+            Tags.Of(stack).Add("managed-by", "cdk-infra-constructs");
+        }
+        return (network, web);
+    }
+}

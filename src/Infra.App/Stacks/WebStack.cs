@@ -1,0 +1,101 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CodeDeploy;
+using Amazon.CDK.AWS.EC2;
+using Constructs;
+using Infra.App.Config;
+using Infra.Constructs.Compute;
+using Infra.Constructs.Deployment;
+using Infra.Constructs.Dns;
+using Infra.Constructs.LoadBalancing;
+using Infra.Constructs.Secrets;
+using Infra.Constructs.Security;
+
+namespace Infra.App.Stacks;
+
+/// <summary>
+/// The web service of one environment: security groups, the app secret, the domain, the load
+/// balancer, blue and green fleets with weighted routing, and CodeDeploy per fleet.
+/// </summary>
+public sealed class WebStack : Stack
+{
+    /// <summary>The load balancer.</summary>
+    public WebLoadBalancer LoadBalancer { get; }
+
+    /// <summary>The blue and green fleets.</summary>
+    public BlueGreenFleets Fleets { get; }
+
+    /// <summary>CodeDeploy per color.</summary>
+    public IReadOnlyDictionary<TrafficColor, FleetDeployment> Deployments { get; }
+
+    /// <summary>Creates the stack.</summary>
+    public WebStack(Construct scope, string id, EnvironmentSettings settings, IVpc vpc, IStackProps props) : base(scope, id, props)
+    {
+        var groups = new WebSecurityGroups(this, "SecurityGroups", new WebSecurityGroupsProps
+        {
+            Vpc = vpc,
+            AdminSshCidrs = settings.AdminSshCidrs,
+        });
+        var access = new InstanceAccess(this, "Access");
+        var secret = new AppSecret(this, "AppSecret", new AppSecretProps { SecretName = $"{settings.Name}/web/app" });
+
+        WebDomain? domain = settings.Domain is { } d
+            ? new WebDomain(this, "Domain", new WebDomainProps { DomainName = d.DomainName, ZoneName = d.ZoneName, ZoneSource = d.ZoneSource, HostedZoneId = d.HostedZoneId })
+            : null;
+
+        LoadBalancer = new WebLoadBalancer(this, "LoadBalancer", new WebLoadBalancerProps
+        {
+            Vpc = vpc,
+            SecurityGroup = groups.LoadBalancer,
+            Certificate = domain?.Certificate,
+            DeletionProtection = settings.DeletionProtection,
+        });
+        domain?.PointAt(LoadBalancer.LoadBalancer, dualStack: false);
+
+        Fleets = new BlueGreenFleets(this, "Fleets", new BlueGreenFleetsProps
+        {
+            LoadBalancer = LoadBalancer,
+            Traffic = settings.Traffic,
+            Fleet = new WebFleetProps
+            {
+                Vpc = vpc,
+                SecurityGroup = groups.App,
+                EnvironmentName = settings.Name,
+                InstanceType = settings.InstanceType,
+                MinCapacity = settings.MinCapacity,
+                MaxCapacity = settings.MaxCapacity,
+                AppProcessCount = settings.AppProcessCount,
+                InstancePort = groups.InstancePort,
+                KeyPair = access.KeyPair,
+                AppSecret = secret.Secret,
+                Schedules = settings.Schedules,
+            },
+        });
+
+        var application = new ServerApplication(this, "CodeDeployApp", new ServerApplicationProps { ApplicationName = $"{settings.Name}-web" });
+        var revisions = new RevisionBucket(this, "Revisions", new RevisionBucketProps { ServerAccessLogsBucket = LoadBalancer.AccessLogBucket });
+        var deployments = new Dictionary<TrafficColor, FleetDeployment>();
+        foreach (var color in new[] { TrafficColor.Blue, TrafficColor.Green })
+        {
+            deployments[color] = new FleetDeployment(this, $"{color}Deployment", new FleetDeploymentProps
+            {
+                Fleet = Fleets.FleetOf(color),
+                Application = application,
+                Revisions = revisions,
+                Config = settings.Rolling,
+            });
+        }
+        Deployments = deployments;
+
+        Output("LoadBalancerDns", LoadBalancer.LoadBalancer.LoadBalancerDnsName, "DNS name of the load balancer");
+        Output("Url", domain is null ? $"http://{LoadBalancer.LoadBalancer.LoadBalancerDnsName}" : $"https://{domain.DomainName}", "Where the service answers");
+        Output("ActiveColor", settings.Traffic.ActiveColor.ToString().ToLowerInvariant(), "Color serving production traffic");
+        Output("CodeDeployApplication", application.ApplicationName, "CodeDeploy application (deploy/bin/deploy-revision --app)");
+        Output("BlueDeploymentGroup", deployments[TrafficColor.Blue].DeploymentGroup.DeploymentGroupName, "CodeDeploy group of the blue fleet");
+        Output("GreenDeploymentGroup", deployments[TrafficColor.Green].DeploymentGroup.DeploymentGroupName, "CodeDeploy group of the green fleet");
+        Output("RevisionBucket", revisions.Bucket.BucketName, "Bucket for revision bundles (prefix revisions/)");
+        Output("AppSecretArn", secret.Secret.SecretArn, "ARN of the app secret (the value never leaves Secrets Manager)");
+    }
+
+    private void Output(string id, string value, string description) =>
+        _ = new CfnOutput(this, id, new CfnOutputProps { Value = value, Description = description });
+}

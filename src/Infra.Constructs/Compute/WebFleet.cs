@@ -1,0 +1,277 @@
+using System.Text.RegularExpressions;
+using Amazon.CDK;
+using Amazon.CDK.AWS.AutoScaling;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.IAM;
+using Constructs;
+using Infra.Constructs.Defaults;
+using Infra.Constructs.Validation;
+using Ec2InstanceType = Amazon.CDK.AWS.EC2.InstanceType;
+using ElbHealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
+using BlockDevice = Amazon.CDK.AWS.EC2.BlockDevice;
+using BlockDeviceVolume = Amazon.CDK.AWS.EC2.BlockDeviceVolume;
+using EbsDeviceOptions = Amazon.CDK.AWS.EC2.EbsDeviceOptions;
+using EbsDeviceVolumeType = Amazon.CDK.AWS.EC2.EbsDeviceVolumeType;
+
+namespace Infra.Constructs.Compute;
+
+/// <summary>
+/// A group of identical web servers: launch template (AMI, IMDSv2 only, encrypted gp3 root volume,
+/// detailed monitoring, instance profile), user data that runs nginx in front of several app
+/// processes and the CodeDeploy agent, an Auto Scaling group in private subnets that scales on CPU,
+/// on requests and on a schedule, replaces servers in rolling batches that wait for a healthy
+/// signal, and its own target group for the load balancer.
+/// </summary>
+public sealed partial class WebFleet : Construct
+{
+    /// <summary>The Auto Scaling group.</summary>
+    public AutoScalingGroup AutoScalingGroup { get; }
+
+    /// <summary>The launch template.</summary>
+    public LaunchTemplate LaunchTemplate { get; }
+
+    /// <summary>The servers' role (instance profile).</summary>
+    public IRole Role { get; }
+
+    /// <summary>The fleet's target group; the load balancer forwards to it.</summary>
+    public ApplicationTargetGroup TargetGroup { get; }
+
+    /// <summary>The rendered first-boot script options.</summary>
+    public FleetBootstrapScript.Options Bootstrap { get; }
+
+    /// <summary>Effective minimum capacity.</summary>
+    public int MinCapacity { get; }
+
+    /// <summary>Effective maximum capacity.</summary>
+    public int MaxCapacity { get; }
+
+    private readonly int _requestsPerTarget;
+
+    /// <summary>Creates the fleet.</summary>
+    public WebFleet(Construct scope, string id, WebFleetProps props) : base(scope, id)
+    {
+        var check = new PropChecks(Node.Path, nameof(WebFleetProps));
+        var vpc = check.Required(nameof(props.Vpc), props.Vpc);
+        var securityGroup = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
+
+        var instanceTypeName = props.InstanceType ?? ComputeDefaults.InstanceType;
+        check.Matches(nameof(props.InstanceType), instanceTypeName, InstanceTypePattern(), "an EC2 instance type such as t3.small or m7g.large");
+        check.Matches(nameof(props.AmiId), props.AmiId, AmiPattern(), "an AMI id such as ami-0abcdef1234567890");
+        if (props.AmiId is not null && props.MachineImage is not null)
+            throw check.Fail(nameof(props.AmiId), props.AmiId, "unset when MachineImage is given (give one image, not both)");
+
+        var min = props.MinCapacity ?? ComputeDefaults.MinCapacity;
+        var max = props.MaxCapacity ?? Math.Max(ComputeDefaults.MaxCapacity, min);
+        // Desired capacity is left to scaling unless set: a template value would reset it on every deploy.
+        var desired = props.DesiredCapacity;
+        check.InRange(nameof(props.MinCapacity), min, 0, 1000);
+        check.InRange(nameof(props.MaxCapacity), max, 0, 1000);
+        if (min > max)
+            throw check.Fail(nameof(props.MinCapacity), min, $"at most MaxCapacity ({max})");
+        if (desired is { } d && (d < min || d > max))
+            throw check.Fail(nameof(props.DesiredCapacity), desired, $"between MinCapacity ({min}) and MaxCapacity ({max})");
+
+        var processes = props.AppProcessCount ?? ComputeDefaults.AppProcessCount;
+        check.InRange(nameof(props.AppProcessCount), processes, 1, 32);
+        var basePort = props.AppBasePort ?? ComputeDefaults.AppBasePort;
+        check.InRange(nameof(props.AppBasePort), basePort, 1024, 65535 - processes + 1);
+        var instancePort = props.InstancePort ?? ComputeDefaults.InstancePort;
+        check.Port(nameof(props.InstancePort), instancePort);
+        if (instancePort >= basePort && instancePort < basePort + processes)
+            throw check.Fail(nameof(props.InstancePort), instancePort, $"a port outside the app processes' range {basePort}-{basePort + processes - 1}");
+        var healthPath = props.HealthCheckPath ?? ComputeDefaults.HealthCheckPath;
+        check.Matches(nameof(props.HealthCheckPath), healthPath, HealthPathPattern(), "a URL path starting with '/', of letters, digits and -._~/ only, at most 1024 characters");
+        var volume = props.RootVolumeGiB ?? ComputeDefaults.RootVolumeGiB;
+        check.InRange(nameof(props.RootVolumeGiB), volume, 8, 16384);
+        var grace = props.HealthCheckGraceSeconds ?? ComputeDefaults.HealthCheckGraceSeconds;
+        check.InRange(nameof(props.HealthCheckGraceSeconds), grace, 0, 7200);
+        var cpu = props.CpuTargetPercent ?? ComputeDefaults.CpuTargetPercent;
+        check.InRange(nameof(props.CpuTargetPercent), cpu, 0, 100);
+        _requestsPerTarget = props.RequestsPerTargetPerMinute ?? ComputeDefaults.RequestsPerTargetPerMinute;
+        check.InRange(nameof(props.RequestsPerTargetPerMinute), _requestsPerTarget, 0, 1_000_000);
+        var batch = props.RollingMaxBatchSize ?? ComputeDefaults.RollingMaxBatchSize;
+        check.InRange(nameof(props.RollingMaxBatchSize), batch, 1, 1000);
+        var signalTimeout = props.SignalTimeoutMinutes ?? ComputeDefaults.SignalTimeoutMinutes;
+        check.InRange(nameof(props.SignalTimeoutMinutes), signalTimeout, 1, 60);
+        var deregistration = props.DeregistrationDelaySeconds ?? 30;
+        check.InRange(nameof(props.DeregistrationDelaySeconds), deregistration, 0, 3600);
+        var envName = props.EnvironmentName ?? "default";
+        check.Matches(nameof(props.EnvironmentName), envName, NamePattern(), "1-32 letters, digits or hyphens");
+        check.Matches(nameof(props.Color), props.Color, NamePattern(), "1-32 letters, digits or hyphens");
+        check.NotBlank(nameof(props.RootDeviceName), props.RootDeviceName);
+        // Keep at least one server out of the batch; CloudFormation requires MinInstancesInService < MaxSize.
+        var minInService = props.RollingMinInService ?? Math.Max(0, Math.Min(min - batch, max - 1));
+        if (minInService < 0 || (max > 0 && minInService >= max))
+            throw check.Fail(nameof(props.RollingMinInService), minInService, $"from 0 to MaxCapacity - 1 ({Math.Max(0, max - 1)})");
+
+        var schedules = props.Schedules ?? [];
+        foreach (var s in schedules)
+        {
+            check.Matches($"{nameof(props.Schedules)}[].{nameof(FleetSchedule.Name)}", s.Name, NamePattern(), "1-32 letters, digits or hyphens");
+            check.Cron($"{nameof(props.Schedules)}[{s.Name}].{nameof(FleetSchedule.Cron)}", s.Cron);
+            if (s.MinCapacity is null && s.MaxCapacity is null && s.DesiredCapacity is null)
+                throw check.Fail($"{nameof(props.Schedules)}[{s.Name}]", "(no capacity)", "at least one of MinCapacity, DesiredCapacity, MaxCapacity");
+            if (s.MinCapacity is { } smin && s.MaxCapacity is { } smax && smin > smax)
+                throw check.Fail($"{nameof(props.Schedules)}[{s.Name}].{nameof(FleetSchedule.MinCapacity)}", smin, $"at most the schedule's MaxCapacity ({smax})");
+            check.Matches($"{nameof(props.Schedules)}[{s.Name}].{nameof(FleetSchedule.TimeZone)}", s.TimeZone, TimeZonePattern(), "an IANA time zone such as Europe/Berlin or UTC");
+        }
+        if (schedules.Select(s => s.Name).Distinct().Count() != schedules.Count)
+            throw check.Fail(nameof(props.Schedules), schedules.Select(s => s.Name), "schedules with distinct names");
+
+        MinCapacity = min;
+        MaxCapacity = max;
+
+        var role = new Role(this, "InstanceRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("ec2.amazonaws.com"),
+            Description = $"Web servers of {Node.Path}",
+            // Session Manager access instead of SSH keys; the CodeDeploy agent also uses SSM-managed credentials.
+            ManagedPolicies = [ManagedPolicy.FromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")],
+        });
+        Role = role;
+        props.AppSecret?.GrantRead(role);
+
+        Bootstrap = new FleetBootstrapScript.Options(processes, basePort, instancePort, healthPath, envName, props.Color,
+            props.AppSecret?.SecretArn, props.InstallCodeDeployAgent ?? true);
+        var userData = UserData.ForLinux();
+        userData.AddCommands(FleetBootstrapScript.Render(Bootstrap));
+
+        var instanceType = new Ec2InstanceType(instanceTypeName);
+        var image = props.MachineImage
+            ?? (props.AmiId is { } pinned
+                ? new PinnedImage(pinned)
+                : Amazon.CDK.AWS.EC2.MachineImage.LatestAmazonLinux2023(new AmazonLinux2023ImageSsmParameterProps
+                {
+                    CpuType = instanceType.Architecture == InstanceArchitecture.ARM_64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64,
+                }));
+
+        LaunchTemplate = new LaunchTemplate(this, "LaunchTemplate", new LaunchTemplateProps
+        {
+            MachineImage = image,
+            InstanceType = instanceType,
+            SecurityGroup = securityGroup,
+            Role = role,
+            UserData = userData,
+            KeyPair = props.KeyPair,
+            RequireImdsv2 = true,
+            HttpPutResponseHopLimit = 1,
+            HttpTokens = LaunchTemplateHttpTokens.REQUIRED,
+            DetailedMonitoring = true,
+            BlockDevices =
+            [
+                new BlockDevice
+                {
+                    DeviceName = props.RootDeviceName ?? ComputeDefaults.RootDeviceName,
+                    Volume = BlockDeviceVolume.Ebs(volume, new EbsDeviceOptions
+                    {
+                        VolumeType = EbsDeviceVolumeType.GP3,
+                        Encrypted = true,
+                        DeleteOnTermination = true,
+                    }),
+                },
+            ],
+        });
+
+        var wait = (props.WaitForHealthySignal ?? true) && min > 0;
+        AutoScalingGroup = new AutoScalingGroup(this, "Group", new AutoScalingGroupProps
+        {
+            Vpc = vpc,
+            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
+            LaunchTemplate = LaunchTemplate,
+            MinCapacity = min,
+            MaxCapacity = max,
+            DesiredCapacity = desired,
+            HealthChecks = HealthChecks.WithAdditionalChecks(new AdditionalHealthChecksOptions
+            {
+                AdditionalTypes = [AdditionalHealthCheckType.ELB],
+                GracePeriod = Duration.Seconds(grace),
+            }),
+            Signals = wait ? Signals.WaitForMinCapacity(new SignalsOptions { Timeout = Duration.Minutes(signalTimeout) }) : null,
+            UpdatePolicy = UpdatePolicy.RollingUpdate(new RollingUpdateOptions
+            {
+                MaxBatchSize = batch,
+                MinInstancesInService = minInService,
+                PauseTime = wait ? Duration.Minutes(signalTimeout) : Duration.Minutes(1),
+                WaitOnResourceSignals = wait,
+                SuspendProcesses = [ScalingProcess.HEALTH_CHECK, ScalingProcess.REPLACE_UNHEALTHY, ScalingProcess.AZ_REBALANCE, ScalingProcess.ALARM_NOTIFICATION, ScalingProcess.SCHEDULED_ACTIONS],
+            }),
+            GroupMetrics = [GroupMetrics.All()],
+        });
+        if (wait)
+        {
+            // Signal success or failure on exit of the first-boot script, so a broken image fails fast.
+            userData.AddSignalOnExitCommand(AutoScalingGroup);
+        }
+
+        if (cpu > 0 && max > 0)
+            AutoScalingGroup.ScaleOnCpuUtilization("CpuTracking", new CpuUtilizationScalingProps { TargetUtilizationPercent = cpu });
+
+        foreach (var s in schedules)
+        {
+            AutoScalingGroup.ScaleOnSchedule(s.Name, new BasicScheduledActionProps
+            {
+                Schedule = Schedule.Expression(s.Cron.Trim()),
+                TimeZone = s.TimeZone,
+                MinCapacity = s.MinCapacity,
+                MaxCapacity = s.MaxCapacity,
+                DesiredCapacity = s.DesiredCapacity,
+            });
+        }
+
+        TargetGroup = new ApplicationTargetGroup(this, "TargetGroup", new ApplicationTargetGroupProps
+        {
+            Vpc = vpc,
+            Port = instancePort,
+            Protocol = ApplicationProtocol.HTTP,
+            TargetType = TargetType.INSTANCE,
+            DeregistrationDelay = Duration.Seconds(deregistration),
+            HealthCheck = new ElbHealthCheck
+            {
+                Path = healthPath,
+                HealthyHttpCodes = "200",
+                Interval = Duration.Seconds(15),
+                Timeout = Duration.Seconds(5),
+                HealthyThresholdCount = 2,
+                UnhealthyThresholdCount = 3,
+            },
+        });
+        AutoScalingGroup.AttachToApplicationTargetGroup(TargetGroup);
+    }
+
+    /// <summary>
+    /// Adds target tracking on requests per server. Call after the target group is routed from a
+    /// listener (the metric names the load balancer). Does nothing when request scaling is off.
+    /// </summary>
+    public void ScaleOnRequests()
+    {
+        if (_requestsPerTarget > 0 && MaxCapacity > 0)
+            AutoScalingGroup.ScaleOnRequestCount("RequestTracking", new RequestCountScalingProps { TargetRequestsPerMinute = _requestsPerTarget });
+    }
+
+    /// <summary>An AMI id that works in any region (the id is the user's promise).</summary>
+    private sealed class PinnedImage(string amiId) : Amazon.JSII.Runtime.Deputy.DeputyBase, IMachineImage
+    {
+        public IMachineImageConfig GetImage(Construct scope) => new MachineImageConfig
+        {
+            ImageId = amiId,
+            OsType = OperatingSystemType.LINUX,
+            UserData = UserData.ForLinux(),
+        };
+    }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
+    private static partial Regex InstanceTypePattern();
+
+    [GeneratedRegex(@"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")]
+    private static partial Regex AmiPattern();
+
+    [GeneratedRegex(@"^/[A-Za-z0-9\-._~/]{0,1023}$")]
+    private static partial Regex HealthPathPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*$")]
+    private static partial Regex TimeZonePattern();
+}

@@ -1,0 +1,95 @@
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.SecretsManager;
+
+namespace Infra.Constructs.Compute;
+
+/// <summary>Props for <see cref="WebFleet"/>.</summary>
+public sealed record WebFleetProps
+{
+    /// <summary>The VPC; servers go in its private subnets. Required.</summary>
+    public IVpc? Vpc { get; init; }
+
+    /// <summary>Security group of the servers (see <see cref="Security.WebSecurityGroups.App"/>). Required.</summary>
+    public ISecurityGroup? SecurityGroup { get; init; }
+
+    /// <summary>Name of the environment, written to the servers' app config (e.g. <c>prod</c>). Default: <c>default</c>.</summary>
+    public string? EnvironmentName { get; init; }
+
+    /// <summary>A pinned or golden AMI id (<c>ami-...</c>). Default: latest Amazon Linux 2023 from the public SSM parameter. Give this or <see cref="MachineImage"/>, not both.</summary>
+    public string? AmiId { get; init; }
+
+    /// <summary>Any CDK machine image. Default: latest Amazon Linux 2023 from the public SSM parameter. Give this or <see cref="AmiId"/>, not both.</summary>
+    public IMachineImage? MachineImage { get; init; }
+
+    /// <summary>EC2 instance type, e.g. <c>t3.small</c> or <c>m7g.large</c> (Graviton types get an arm64 image). Default: <c>t3.small</c>.</summary>
+    public string? InstanceType { get; init; }
+
+    /// <summary>Minimum servers. Default: 2.</summary>
+    public int? MinCapacity { get; init; }
+
+    /// <summary>Desired servers, reset on every deploy when set. Default: unset; the group starts at <see cref="MinCapacity"/> and scaling policies own it.</summary>
+    public int? DesiredCapacity { get; init; }
+
+    /// <summary>Maximum servers. Default: 4 (at least <see cref="MinCapacity"/>).</summary>
+    public int? MaxCapacity { get; init; }
+
+    /// <summary>App processes per server behind nginx (1-32). Default: 2.</summary>
+    public int? AppProcessCount { get; init; }
+
+    /// <summary>Port of the first app process on 127.0.0.1 (1024-65535). Default: 8001.</summary>
+    public int? AppBasePort { get; init; }
+
+    /// <summary>Port nginx listens on for the load balancer. Default: 80.</summary>
+    public int? InstancePort { get; init; }
+
+    /// <summary>Health path (starts with <c>/</c>). Default: <c>/health</c>.</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>Encrypted gp3 root volume size in GiB (8-16384). Default: 16.</summary>
+    public int? RootVolumeGiB { get; init; }
+
+    /// <summary>Root device name of the image. Default: <c>/dev/xvda</c> (Amazon Linux).</summary>
+    public string? RootDeviceName { get; init; }
+
+    /// <summary>EC2 key pair for SSH (see <see cref="Security.InstanceAccess"/>). Default: none; use Session Manager.</summary>
+    public IKeyPair? KeyPair { get; init; }
+
+    /// <summary>Application secret: the servers' role may read it and its ARN (never its value) is written to the app config. Default: none.</summary>
+    public ISecret? AppSecret { get; init; }
+
+    /// <summary>Seconds before ELB health checks count for a new server (0-7200). Default: 300.</summary>
+    public int? HealthCheckGraceSeconds { get; init; }
+
+    /// <summary>Average CPU percent to track (1-100), or 0 to turn CPU scaling off. Default: 50.</summary>
+    public int? CpuTargetPercent { get; init; }
+
+    /// <summary>Requests per minute per server to track, or 0 to turn request scaling off. Default: 1000.</summary>
+    public int? RequestsPerTargetPerMinute { get; init; }
+
+    /// <summary>Scheduled capacity changes. Default: none.</summary>
+    public IReadOnlyList<FleetSchedule>? Schedules { get; init; }
+
+    /// <summary>Rolling update of the group on launch-template changes: servers per batch. Default: 1.</summary>
+    public int? RollingMaxBatchSize { get; init; }
+
+    /// <summary>Rolling update: servers kept in service. Default: the minimum capacity minus one batch, at least 0 and below the maximum.</summary>
+    public int? RollingMinInService { get; init; }
+
+    /// <summary>
+    /// Servers signal CloudFormation (cfn-signal) only after nginx answers the health path; creation and rolling
+    /// updates wait for those signals. Default: true.
+    /// </summary>
+    public bool? WaitForHealthySignal { get; init; }
+
+    /// <summary>Minutes to wait for each success signal (1-60). Default: 15.</summary>
+    public int? SignalTimeoutMinutes { get; init; }
+
+    /// <summary>Install and start the CodeDeploy agent. Default: true.</summary>
+    public bool? InstallCodeDeployAgent { get; init; }
+
+    /// <summary>Deregistration delay of the fleet's target group in seconds (0-3600). Default: 30.</summary>
+    public int? DeregistrationDelaySeconds { get; init; }
+
+    /// <summary>Label of the fleet written to the app config and tags, e.g. <c>blue</c>. Default: none.</summary>
+    public string? Color { get; init; }
+}

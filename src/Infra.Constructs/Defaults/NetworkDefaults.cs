@@ -1,0 +1,22 @@
+using Amazon.CDK.AWS.Logs;
+
+namespace Infra.Constructs.Defaults;
+
+/// <summary>Defaults for <see cref="Network.ProductionNetwork"/>, in one place.</summary>
+public static class NetworkDefaults
+{
+    /// <summary>VPC address range.</summary>
+    public const string Cidr = "10.0.0.0/16";
+    /// <summary>Availability zones used; two is the minimum for a multi-AZ load balancer.</summary>
+    public const int MaxAzs = 2;
+    /// <summary>One NAT gateway: cheapest; set one per AZ for availability.</summary>
+    public const int NatGateways = 1;
+    /// <summary>Public subnet size (/24 = 256 addresses per AZ).</summary>
+    public const int PublicSubnetMask = 24;
+    /// <summary>Private subnet size (/20 = 4096 addresses per AZ).</summary>
+    public const int PrivateSubnetMask = 20;
+    /// <summary>Isolated (no internet route) subnet size.</summary>
+    public const int IsolatedSubnetMask = 24;
+    /// <summary>How long VPC flow logs are kept.</summary>
+    public const RetentionDays FlowLogRetention = RetentionDays.THREE_MONTHS;
+}

@@ -1,0 +1,48 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+using Infra.Constructs.Validation;
+
+namespace Infra.Constructs.Deployment;
+
+/// <summary>
+/// Where CodeDeploy revisions live: versioned, encrypted, SSL-only, private, with a lifecycle for
+/// old versions. Servers get read access to the <c>revisions/</c> prefix only.
+/// </summary>
+public sealed class RevisionBucket : Construct
+{
+    /// <summary>Key prefix of revision bundles.</summary>
+    public const string Prefix = "revisions/";
+
+    /// <summary>The bucket.</summary>
+    public IBucket Bucket { get; }
+
+    /// <summary>Creates the bucket.</summary>
+    public RevisionBucket(Construct scope, string id, RevisionBucketProps? props = null) : base(scope, id)
+    {
+        props ??= new RevisionBucketProps();
+        var check = new PropChecks(Node.Path, nameof(RevisionBucketProps));
+        var days = props.NoncurrentRetentionDays ?? 90;
+        check.InRange(nameof(props.NoncurrentRetentionDays), days, 1, 3650);
+        Bucket = new Bucket(this, "Bucket", new BucketProps
+        {
+            Versioned = true,
+            Encryption = BucketEncryption.S3_MANAGED,
+            EnforceSSL = true,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            RemovalPolicy = RemovalPolicy.RETAIN,
+            ServerAccessLogsBucket = props.ServerAccessLogsBucket,
+            ServerAccessLogsPrefix = props.ServerAccessLogsBucket is null ? null : "revision-bucket/",
+            LifecycleRules =
+            [
+                new LifecycleRule { Id = "expire-old-revisions", NoncurrentVersionExpiration = Duration.Days(days) },
+                new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Duration.Days(7) },
+            ],
+        });
+    }
+
+    /// <summary>Lets <paramref name="grantee"/> read revision bundles (the <c>revisions/</c> prefix only).</summary>
+    public Grant GrantReadRevisions(IGrantable grantee) => Bucket.GrantRead(grantee, Prefix + "*");
+}

@@ -1,0 +1,13 @@
+using Amazon.CDK.AWS.S3;
+
+namespace Infra.Constructs.Deployment;
+
+/// <summary>Props for <see cref="RevisionBucket"/>.</summary>
+public sealed class RevisionBucketProps
+{
+    /// <summary>Days old (non-current) revision versions are kept (1-3650). Default: 90.</summary>
+    public int? NoncurrentRetentionDays { get; init; }
+
+    /// <summary>Bucket for S3 server access logs of this bucket. Default: none.</summary>
+    public IBucket? ServerAccessLogsBucket { get; init; }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Infra.Constructs.Validation;
+
+namespace Infra.Constructs.Deployment;
+
+/// <summary>
+/// Where traffic goes between the blue and green fleets: the whole of blue/green and canary as one
+/// reviewed setting. The active color gets <c>100 - CanaryPercent</c> of requests, the other color
+/// <see cref="CanaryPercent"/>. A flip is <c>ActiveColor</c> changing; a canary step is
+/// <c>CanaryPercent</c> changing; a rollback is the reverse change.
+/// </summary>
+public sealed record TrafficPlan
+{
+    /// <summary>The color serving production traffic. Default: <see cref="TrafficColor.Blue"/>.</summary>
+    public TrafficColor ActiveColor { get; init; } = TrafficColor.Blue;
+
+    /// <summary>Percent of requests sent to the other color (0-100). 0 = plain blue/green. Default: 0.</summary>
+    public int CanaryPercent { get; init; }
+
+    /// <summary>What the color without traffic does. Default: <see cref="IdleCapacity.Warm"/>.</summary>
+    public IdleCapacity IdleCapacity { get; init; } = IdleCapacity.Warm;
+
+    /// <summary>Keep each client on the color it first reached for this many seconds (1-604800), or 0 for off. Default: 0.</summary>
+    public int StickinessSeconds { get; init; }
+
+    /// <summary>The color without (or with the canary share of) traffic.</summary>
+    public TrafficColor OtherColor => ActiveColor == TrafficColor.Blue ? TrafficColor.Green : TrafficColor.Blue;
+
+    /// <summary>Relative weight of <paramref name="color"/> (0-100).</summary>
+    public int WeightOf(TrafficColor color) => color == ActiveColor ? 100 - CanaryPercent : CanaryPercent;
+
+    /// <summary>True when <paramref name="color"/> must run servers: it gets traffic, or idle servers stay warm.</summary>
+    public bool IsRunning(TrafficColor color) => WeightOf(color) > 0 || IdleCapacity == IdleCapacity.Warm;
+
+    /// <summary>Checks the plan; throws <see cref="InvalidPropException"/> naming <paramref name="constructPath"/>.</summary>
+    public void Validate(string constructPath)
+    {
+        var check = new PropChecks(constructPath, nameof(TrafficPlan));
+        if (!Enum.IsDefined(ActiveColor))
+            throw check.Fail(nameof(ActiveColor), ActiveColor, "Blue or Green");
+        check.InRange(nameof(CanaryPercent), CanaryPercent, 0, 100);
+        check.InRange(nameof(StickinessSeconds), StickinessSeconds, 0, 604800);
+        if (!Enum.IsDefined(IdleCapacity))
+            throw check.Fail(nameof(IdleCapacity), IdleCapacity, "ScaleToZero or Warm");
+    }
+
+    /// <summary>Parses a color name (case-insensitive), for configuration and context values.</summary>
+    public static bool TryParseColor(string? text, out TrafficColor color)
+    {
+        color = TrafficColor.Blue;
+        return text is not null && Enum.TryParse(text.Trim(), ignoreCase: true, out color) && Enum.IsDefined(color)
+            && !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+    }
+}

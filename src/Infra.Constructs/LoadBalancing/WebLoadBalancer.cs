@@ -1,0 +1,213 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+using IpAddressType = Amazon.CDK.AWS.ElasticLoadBalancingV2.IpAddressType;
+using Infra.Constructs.Validation;
+
+namespace Infra.Constructs.LoadBalancing;
+
+/// <summary>
+/// An internet-facing Application Load Balancer in the public subnets: HTTPS with a modern TLS
+/// policy and HTTP redirecting to it when a certificate is given (plain HTTP otherwise), invalid
+/// header fields dropped, access logs in an encrypted SSL-only bucket with a lifecycle, optional
+/// deletion protection. Traffic goes to fleets through <see cref="Route"/>: one catch-all listener
+/// rule whose forward action is weighted, so blue/green flips and canary steps change only that rule.
+/// </summary>
+public sealed class WebLoadBalancer : Construct
+{
+    /// <summary>Priority of the catch-all rule that carries the weighted forward.</summary>
+    public const int RoutePriority = 100;
+
+    /// <summary>The load balancer.</summary>
+    public ApplicationLoadBalancer LoadBalancer { get; }
+
+    /// <summary>The listener clients are served on (HTTPS with a certificate, else HTTP).</summary>
+    public ApplicationListener ServingListener { get; }
+
+    /// <summary>The HTTP listener that redirects to HTTPS, when a certificate is given.</summary>
+    public ApplicationListener? RedirectListener { get; }
+
+    /// <summary>The access log bucket, when access logs are on.</summary>
+    public IBucket? AccessLogBucket { get; }
+
+    /// <summary>True when clients are served over HTTPS.</summary>
+    public bool Https { get; }
+
+    /// <summary>The catch-all rule created by <see cref="Route"/>.</summary>
+    public ApplicationListenerRule? RouteRule { get; private set; }
+
+    /// <summary>Creates the load balancer and its listeners.</summary>
+    public WebLoadBalancer(Construct scope, string id, WebLoadBalancerProps props) : base(scope, id)
+    {
+        var check = new PropChecks(Node.Path, nameof(WebLoadBalancerProps));
+        var vpc = check.Required(nameof(props.Vpc), props.Vpc);
+        var sg = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
+        var retention = props.AccessLogRetentionDays ?? 90;
+        check.InRange(nameof(props.AccessLogRetentionDays), retention, 1, 3650);
+        var idle = props.IdleTimeoutSeconds ?? 60;
+        check.InRange(nameof(props.IdleTimeoutSeconds), idle, 1, 4000);
+
+        LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
+        {
+            Vpc = vpc,
+            InternetFacing = true,
+            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PUBLIC },
+            SecurityGroup = sg,
+            DeletionProtection = props.DeletionProtection ?? false,
+            DropInvalidHeaderFields = true,
+            IdleTimeout = Duration.Seconds(idle),
+            IpAddressType = (props.DualStack ?? false) ? IpAddressType.DUAL_STACK : IpAddressType.IPV4,
+            Http2Enabled = true,
+            DesyncMitigationMode = DesyncMitigationMode.DEFENSIVE,
+        });
+
+        if (props.AccessLogs ?? true)
+        {
+            var bucket = new Bucket(this, "AccessLogs", new BucketProps
+            {
+                // ALB access logs support only SSE-S3.
+                Encryption = BucketEncryption.S3_MANAGED,
+                EnforceSSL = true,
+                BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+                ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+                Versioned = true,
+                RemovalPolicy = RemovalPolicy.RETAIN,
+                LifecycleRules =
+                [
+                    new LifecycleRule { Id = "expire-access-logs", Expiration = Duration.Days(retention), NoncurrentVersionExpiration = Duration.Days(7) },
+                    new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Duration.Days(7) },
+                ],
+            });
+            EnableAccessLogs(bucket, AccessLogPrefix);
+            AccessLogBucket = bucket;
+        }
+
+        if (props.Certificate is { } certificate)
+        {
+            Https = true;
+            ServingListener = LoadBalancer.AddListener("Https", new BaseApplicationListenerProps
+            {
+                Port = 443,
+                Protocol = ApplicationProtocol.HTTPS,
+                Certificates = [ListenerCertificate.FromCertificateManager(certificate)],
+                SslPolicy = props.SslPolicy ?? SslPolicy.RECOMMENDED_TLS,
+                Open = false,
+                DefaultAction = NoRoute(),
+            });
+            RedirectListener = LoadBalancer.AddListener("HttpRedirect", new BaseApplicationListenerProps
+            {
+                Port = 80,
+                Protocol = ApplicationProtocol.HTTP,
+                Open = false,
+                DefaultAction = ListenerAction.Redirect(new RedirectOptions { Protocol = "HTTPS", Port = "443", Permanent = true }),
+            });
+        }
+        else
+        {
+            if (props.SslPolicy is not null)
+                throw check.Fail(nameof(props.SslPolicy), props.SslPolicy, "unset unless a Certificate is given");
+            ServingListener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps
+            {
+                Port = 80,
+                Protocol = ApplicationProtocol.HTTP,
+                Open = false,
+                DefaultAction = NoRoute(),
+            });
+        }
+    }
+
+    /// <summary>
+    /// Routes all requests of the serving listener to <paramref name="targets"/> with one catch-all
+    /// rule. Several targets make a weighted forward (blue/green, canary); weights are relative
+    /// (0-999) and at least one must be above zero.
+    /// </summary>
+    /// <param name="targets">Target groups and their weights.</param>
+    /// <param name="stickiness">Keep a client on the target group it first reached for this long (1 s - 7 days). Default: off.</param>
+    public ApplicationListenerRule Route(IReadOnlyList<WeightedTarget> targets, Duration? stickiness = null)
+    {
+        var check = new PropChecks(Node.Path, nameof(WebLoadBalancer) + "." + nameof(Route));
+        if (RouteRule is not null)
+            throw check.Fail("targets", "(second call)", "one Route per load balancer; put every target group in the one call");
+        if (targets.Count == 0)
+            throw check.Fail("targets", targets, "at least one target group");
+        foreach (var t in targets)
+            check.InRange("targets[].Weight", t.Weight, 0, 999);
+        if (targets.All(t => t.Weight == 0))
+            throw check.Fail("targets[].Weight", targets.Select(t => t.Weight), "weights with at least one above zero (all zero would send traffic nowhere)");
+        if (stickiness is not null && targets.Count == 1)
+            throw check.Fail("stickiness", stickiness.ToHumanString(), "unset with a single target group (stickiness applies between weighted groups)");
+
+        var action = targets.Count == 1
+            ? ListenerAction.Forward([targets[0].TargetGroup])
+            : ListenerAction.WeightedForward(
+                targets.Select(t => new WeightedTargetGroup { TargetGroup = t.TargetGroup, Weight = t.Weight }).ToArray(),
+                new ForwardOptions { StickinessDuration = stickiness });
+
+        RouteRule = new ApplicationListenerRule(this, "Route", new ApplicationListenerRuleProps
+        {
+            Listener = ServingListener,
+            Priority = RoutePriority,
+            Conditions = [ListenerCondition.PathPatterns(["*"])],
+            Action = action,
+        });
+        return RouteRule;
+    }
+
+    /// <summary>Key prefix of access logs in <see cref="AccessLogBucket"/>.</summary>
+    public const string AccessLogPrefix = "alb";
+
+    /// <summary>
+    /// ELB writes access logs as its regional account in regions older than August 2022 and as the
+    /// log-delivery service principal in newer ones. The CDK's LogAccessLogs needs a concrete
+    /// region to choose; this works in environment-agnostic stacks too: a mapping of the regional
+    /// accounts the CDK knows, with the stack's own account (already trusted) for the newer regions.
+    /// </summary>
+    private void EnableAccessLogs(Bucket bucket, string prefix)
+    {
+        var stack = Stack.Of(this);
+        var objects = bucket.ArnForObjects($"{prefix}/AWSLogs/{Aws.ACCOUNT_ID}/*");
+        string principalAccount;
+        if (!Token.IsUnresolved(stack.Region))
+        {
+            principalAccount = Amazon.CDK.RegionInfo.RegionInfo.Get(stack.Region).Elbv2Account is { } acct
+                ? acct : Aws.ACCOUNT_ID;
+        }
+        else
+        {
+            var regions = new Dictionary<string, IDictionary<string, object>>();
+            foreach (var r in Amazon.CDK.RegionInfo.RegionInfo.Regions.OrderBy(r => r.Name, StringComparer.Ordinal))
+                regions[r.Name] = new Dictionary<string, object> { ["account"] = r.Elbv2Account ?? "none" };
+            var mapping = new CfnMapping(this, "ElbLogAccounts", new CfnMappingProps { Mapping = regions });
+            var legacy = new CfnCondition(this, "ElbLogsUseRegionalAccount", new CfnConditionProps
+            {
+                Expression = Fn.ConditionNot(Fn.ConditionEquals(mapping.FindInMap(Aws.REGION, "account"), "none")),
+            });
+            principalAccount = Fn.ConditionIf(legacy.LogicalId, mapping.FindInMap(Aws.REGION, "account"), Aws.ACCOUNT_ID).ToString();
+        }
+        bucket.AddToResourcePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "ElbAccessLogsRegionalAccount",
+            Principals = [new Amazon.CDK.AWS.IAM.ArnPrincipal($"arn:{Aws.PARTITION}:iam::{principalAccount}:root")],
+            Actions = ["s3:PutObject"],
+            Resources = [objects],
+        }));
+        bucket.AddToResourcePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "ElbAccessLogsDeliveryService",
+            Principals = [new Amazon.CDK.AWS.IAM.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com")],
+            Actions = ["s3:PutObject"],
+            Resources = [objects],
+        }));
+        LoadBalancer.SetAttribute("access_logs.s3.enabled", "true");
+        LoadBalancer.SetAttribute("access_logs.s3.bucket", bucket.BucketName);
+        LoadBalancer.SetAttribute("access_logs.s3.prefix", prefix);
+        // ELB checks that it may write when the attribute is set: the policy must exist first.
+        LoadBalancer.Node.AddDependency(bucket.Policy!);
+    }
+
+    // Requests reach fleets through the catch-all rule; the default action only answers what no rule matched.
+    private static ListenerAction NoRoute() =>
+        ListenerAction.FixedResponse(404, new FixedResponseOptions { ContentType = "text/plain", MessageBody = "Not found" });
+}

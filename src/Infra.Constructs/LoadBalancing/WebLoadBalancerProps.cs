@@ -1,0 +1,38 @@
+using Amazon.CDK.AWS.CertificateManager;
+using Amazon.CDK.AWS.EC2;
+
+namespace Infra.Constructs.LoadBalancing;
+
+/// <summary>Props for <see cref="WebLoadBalancer"/>.</summary>
+public sealed class WebLoadBalancerProps
+{
+    /// <summary>The VPC; the load balancer goes in its public subnets. Required.</summary>
+    public IVpc? Vpc { get; init; }
+
+    /// <summary>Security group of the load balancer (see <see cref="Security.WebSecurityGroups.LoadBalancer"/>). Required.</summary>
+    public ISecurityGroup? SecurityGroup { get; init; }
+
+    /// <summary>
+    /// TLS certificate. When set, clients are served over HTTPS on 443 and HTTP on 80 redirects there.
+    /// Default: none, and the load balancer serves plain HTTP on 80 (only for environments without a domain).
+    /// </summary>
+    public ICertificate? Certificate { get; init; }
+
+    /// <summary>TLS policy of the HTTPS listener. Default: <c>ELBSecurityPolicy-TLS13-1-2-2021-06</c> (TLS 1.3 and 1.2).</summary>
+    public Amazon.CDK.AWS.ElasticLoadBalancingV2.SslPolicy? SslPolicy { get; init; }
+
+    /// <summary>Protect the load balancer from deletion (production). Default: false.</summary>
+    public bool? DeletionProtection { get; init; }
+
+    /// <summary>Write access logs to an encrypted, SSL-only bucket. Default: true.</summary>
+    public bool? AccessLogs { get; init; }
+
+    /// <summary>Days access logs are kept (1-3650). Default: 90.</summary>
+    public int? AccessLogRetentionDays { get; init; }
+
+    /// <summary>Idle connection timeout in seconds (1-4000). Default: 60.</summary>
+    public int? IdleTimeoutSeconds { get; init; }
+
+    /// <summary>Serve IPv6 clients too; needs a dual-stack VPC. Default: false.</summary>
+    public bool? DualStack { get; init; }
+}

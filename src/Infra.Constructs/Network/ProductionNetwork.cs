@@ -1,0 +1,116 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.Logs;
+using Constructs;
+using Infra.Constructs.Defaults;
+using Infra.Constructs.Validation;
+
+namespace Infra.Constructs.Network;
+
+/// <summary>
+/// A multi-AZ VPC for a web service: public subnets for the load balancer and NAT, private subnets
+/// with egress for the servers, optional isolated subnets, flow logs and an S3 gateway endpoint
+/// (package and revision downloads stay off the NAT bill).
+/// </summary>
+public sealed class ProductionNetwork : Construct
+{
+    /// <summary>The VPC.</summary>
+    public IVpc Vpc { get; }
+
+    /// <summary>True when the VPC has an IPv6 block as well.</summary>
+    public bool DualStack { get; }
+
+    /// <summary>The flow log group, when flow logs are on.</summary>
+    public ILogGroup? FlowLogGroup { get; }
+
+    /// <summary>Creates the network.</summary>
+    public ProductionNetwork(Construct scope, string id, ProductionNetworkProps? props = null) : base(scope, id)
+    {
+        props ??= new ProductionNetworkProps();
+        var check = new PropChecks(Node.Path, nameof(ProductionNetworkProps));
+
+        var cidrText = props.Cidr ?? NetworkDefaults.Cidr;
+        var cidr = check.CidrBlock(nameof(props.Cidr), cidrText)!.Value;
+        if (!cidr.IsIPv4 || cidr.PrefixLength < 16 || cidr.PrefixLength > 24)
+            throw check.Fail(nameof(props.Cidr), cidrText, "an IPv4 block from /16 to /24 (AWS VPC limits), e.g. 10.0.0.0/16");
+
+        var azs = props.AvailabilityZones?.Count ?? props.MaxAzs ?? NetworkDefaults.MaxAzs;
+        check.InRange(nameof(props.MaxAzs), props.MaxAzs, 2, 3);
+        if (props.AvailabilityZones is { } names)
+        {
+            if (names.Count is < 2 or > 3 || names.Distinct().Count() != names.Count || names.Any(string.IsNullOrWhiteSpace))
+                throw check.Fail(nameof(props.AvailabilityZones), names, "2 or 3 distinct zone names, e.g. [eu-west-1a, eu-west-1b]");
+            if (props.MaxAzs is { } m && m != names.Count)
+                throw check.Fail(nameof(props.MaxAzs), m, $"either unset or equal to the number of AvailabilityZones ({names.Count})");
+        }
+        else if (azs > 2 && Token.IsUnresolved(Stack.Of(this).Region))
+        {
+            throw check.Fail(nameof(props.MaxAzs), azs,
+                "2 in an environment-agnostic stack (CloudFormation can only promise two zones there); for 3, give AvailabilityZones or set the stack's account and region");
+        }
+
+        var nat = props.NatGateways ?? NetworkDefaults.NatGateways;
+        check.InRange(nameof(props.NatGateways), nat, 1, azs);
+        var publicMask = props.PublicSubnetMask ?? NetworkDefaults.PublicSubnetMask;
+        var privateMask = props.PrivateSubnetMask ?? NetworkDefaults.PrivateSubnetMask;
+        check.InRange(nameof(props.PublicSubnetMask), publicMask, Math.Max(16, cidr.PrefixLength), 28);
+        check.InRange(nameof(props.PrivateSubnetMask), privateMask, Math.Max(16, cidr.PrefixLength), 28);
+        var isolated = props.IsolatedSubnets ?? false;
+
+        // Every subnet must fit: AZs x (public + private [+ isolated]) addresses within the VPC.
+        var needed = azs * ((1L << (32 - publicMask)) + (1L << (32 - privateMask)) + (isolated ? 1L << (32 - NetworkDefaults.IsolatedSubnetMask) : 0));
+        if (needed > (long)cidr.Size)
+            throw check.Fail(nameof(props.Cidr), cidrText,
+                $"a block of at least {needed} addresses for {azs} AZs of /{publicMask} public and /{privateMask} private subnets{(isolated ? " and /24 isolated" : "")}, or smaller subnet masks");
+
+        foreach (var other in props.MustNotOverlap ?? [])
+        {
+            var o = check.CidrBlock(nameof(props.MustNotOverlap), other)!.Value;
+            if (o.Overlaps(cidr))
+                throw check.Fail(nameof(props.Cidr), cidrText, $"a range that does not overlap {other} (listed in MustNotOverlap)");
+        }
+
+        var subnets = new List<ISubnetConfiguration>
+        {
+            new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = publicMask, MapPublicIpOnLaunch = false },
+            new SubnetConfiguration { Name = "private", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = privateMask },
+        };
+        if (isolated)
+            subnets.Add(new SubnetConfiguration { Name = "isolated", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = NetworkDefaults.IsolatedSubnetMask });
+
+        var vpc = new Vpc(this, "Vpc", new VpcProps
+        {
+            IpAddresses = IpAddresses.Cidr(cidrText),
+            MaxAzs = props.AvailabilityZones is null ? azs : null,
+            AvailabilityZones = props.AvailabilityZones?.ToArray(),
+            NatGateways = nat,
+            SubnetConfiguration = subnets.ToArray(),
+            IpProtocol = (props.DualStack ?? false) ? IpProtocol.DUAL_STACK : IpProtocol.IPV4_ONLY,
+            EnableDnsHostnames = true,
+            EnableDnsSupport = true,
+            // The default security group of a VPC allows all traffic between its members: close it.
+            RestrictDefaultSecurityGroup = true,
+            GatewayEndpoints = new Dictionary<string, IGatewayVpcEndpointOptions>
+            {
+                ["S3"] = new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 },
+            },
+        });
+        Vpc = vpc;
+        DualStack = props.DualStack ?? false;
+
+        if (props.FlowLogs ?? true)
+        {
+            var group = new LogGroup(this, "FlowLogGroup", new LogGroupProps
+            {
+                Retention = props.FlowLogRetention ?? NetworkDefaults.FlowLogRetention,
+                RemovalPolicy = RemovalPolicy.RETAIN,
+            });
+            vpc.AddFlowLog("FlowLog", new FlowLogOptions
+            {
+                Destination = FlowLogDestination.ToCloudWatchLogs(group),
+                TrafficType = FlowLogTrafficType.ALL,
+            });
+            FlowLogGroup = group;
+        }
+    }
+}

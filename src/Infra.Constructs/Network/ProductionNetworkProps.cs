@@ -1,0 +1,40 @@
+using Amazon.CDK.AWS.Logs;
+
+namespace Infra.Constructs.Network;
+
+/// <summary>Props for <see cref="ProductionNetwork"/>.</summary>
+public sealed class ProductionNetworkProps
+{
+    /// <summary>IPv4 range of the VPC. Default: <c>10.0.0.0/16</c>. Must be /16 to /24 and large enough for the subnets.</summary>
+    public string? Cidr { get; init; }
+
+    /// <summary>Number of availability zones (2 or 3). Default: 2. Three needs either <see cref="AvailabilityZones"/> or a stack with an explicit account and region.</summary>
+    public int? MaxAzs { get; init; }
+
+    /// <summary>Explicit availability zone names, e.g. <c>eu-west-1a</c>. Default: the first <see cref="MaxAzs"/> zones of the region.</summary>
+    public IReadOnlyList<string>? AvailabilityZones { get; init; }
+
+    /// <summary>NAT gateways: 1 (cost) up to one per AZ (availability). Default: 1.</summary>
+    public int? NatGateways { get; init; }
+
+    /// <summary>Add isolated subnets (no route to the internet) for databases. Default: false.</summary>
+    public bool? IsolatedSubnets { get; init; }
+
+    /// <summary>Public subnet prefix length (16-28). Default: 24.</summary>
+    public int? PublicSubnetMask { get; init; }
+
+    /// <summary>Private subnet prefix length (16-28). Default: 20.</summary>
+    public int? PrivateSubnetMask { get; init; }
+
+    /// <summary>Record VPC flow logs (all traffic) to CloudWatch Logs. Default: true.</summary>
+    public bool? FlowLogs { get; init; }
+
+    /// <summary>Flow log retention. Default: three months.</summary>
+    public RetentionDays? FlowLogRetention { get; init; }
+
+    /// <summary>Give the VPC an Amazon-provided IPv6 block too, so a dual-stack load balancer can serve IPv6 clients. Default: false.</summary>
+    public bool? DualStack { get; init; }
+
+    /// <summary>Ranges this VPC must not overlap: other environments, peered VPCs, on-premises networks. Default: none.</summary>
+    public IReadOnlyList<string>? MustNotOverlap { get; init; }
+}

@@ -1,0 +1,22 @@
+using Amazon.CDK.AWS.EC2;
+
+namespace Infra.Constructs.Security;
+
+/// <summary>Props for <see cref="WebSecurityGroups"/>.</summary>
+public sealed class WebSecurityGroupsProps
+{
+    /// <summary>The VPC. Required.</summary>
+    public IVpc? Vpc { get; init; }
+
+    /// <summary>Port the servers listen on for the load balancer (nginx). Default: 80.</summary>
+    public int? InstancePort { get; init; }
+
+    /// <summary>Who may reach the load balancer on 80 and 443. Default: anywhere (<c>0.0.0.0/0</c> and <c>::/0</c>), as a public web service needs.</summary>
+    public IReadOnlyList<string>? LoadBalancerIngressCidrs { get; init; }
+
+    /// <summary>
+    /// Networks allowed to SSH (port 22) to the servers, e.g. a VPN range. Default: none, and SSH
+    /// is closed: operators use SSM Session Manager. <c>0.0.0.0/0</c> and <c>::/0</c> are rejected.
+    /// </summary>
+    public IReadOnlyList<string>? AdminSshCidrs { get; init; }
+}

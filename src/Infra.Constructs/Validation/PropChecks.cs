@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+
+namespace Infra.Constructs.Validation;
+
+/// <summary>
+/// Checks props before any resource is created. Each check throws <see cref="InvalidPropException"/>
+/// naming the construct path and the property; constructs call these first, so bad input never
+/// reaches the CDK (whose own errors surface as jsii traces).
+/// </summary>
+public sealed partial class PropChecks
+{
+    private readonly string _path;
+    private readonly string _propsType;
+
+    /// <summary>Creates checks for the construct at <paramref name="constructPath"/>.</summary>
+    public PropChecks(string constructPath, string propsType)
+    {
+        _path = constructPath;
+        _propsType = propsType;
+    }
+
+    /// <summary>Throws for <paramref name="property"/> with the given value and allowed description.</summary>
+    public InvalidPropException Fail(string property, object? value, string allowed) =>
+        new(_path, $"{_propsType}.{property}", value, allowed);
+
+    /// <summary>Requires a non-null value.</summary>
+    public T Required<T>(string property, T? value) where T : class =>
+        value ?? throw Fail(property, null, "a value (this property is required)");
+
+    /// <summary>Requires an integer within [min, max] when set.</summary>
+    public void InRange(string property, double? value, double min, double max)
+    {
+        if (value is { } v && (double.IsNaN(v) || v < min || v > max))
+            throw Fail(property, v, $"a number from {min} to {max}");
+    }
+
+    /// <summary>Requires a TCP port (1-65535) when set.</summary>
+    public void Port(string property, int? value) => InRange(property, value, 1, 65535);
+
+    /// <summary>Requires a non-blank string when set.</summary>
+    public void NotBlank(string property, string? value)
+    {
+        if (value is not null && string.IsNullOrWhiteSpace(value))
+            throw Fail(property, value, "a non-empty string");
+    }
+
+    /// <summary>Requires the string to match <paramref name="pattern"/> when set.</summary>
+    public void Matches(string property, string? value, Regex pattern, string allowed)
+    {
+        if (value is not null && !pattern.IsMatch(value))
+            throw Fail(property, value, allowed);
+    }
+
+    /// <summary>Requires a valid IPv4 or IPv6 CIDR block when set; returns it parsed.</summary>
+    public Cidr? CidrBlock(string property, string? value)
+    {
+        if (value is null) return null;
+        return Cidr.TryParse(value, out var cidr)
+            ? cidr
+            : throw Fail(property, value, "a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, with no host bits set");
+    }
+
+    /// <summary>Requires a DNS name (labels of letters, digits and hyphens, at least one dot).</summary>
+    public void DomainName(string property, string? value)
+    {
+        if (value is null) return;
+        if (value.Length > 253 || !DomainPattern().IsMatch(value))
+            throw Fail(property, value, "a fully qualified domain name such as app.example.com (letters, digits, hyphens; no trailing dot; at most 253 characters)");
+    }
+
+    /// <summary>Requires a five-field cron expression (minute hour day-of-month month day-of-week).</summary>
+    public void Cron(string property, string? value)
+    {
+        if (value is null) return;
+        var fields = value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 5 || !fields.All(f => CronFieldPattern().IsMatch(f)))
+            throw Fail(property, value, "a five-field cron expression 'minute hour day-of-month month day-of-week' in UTC or the schedule's time zone, e.g. '0 8 * * MON-FRI'");
+        int[] max = [59, 23, 31, 12, 7];
+        for (var i = 0; i < 5; i++)
+        {
+            foreach (Match n in Regex.Matches(fields[i], "[0-9]+"))
+            {
+                if (int.Parse(n.Value, System.Globalization.CultureInfo.InvariantCulture) > max[i])
+                    throw Fail(property, value, $"field {i + 1} of the cron expression must not exceed {max[i]}");
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$")]
+    private static partial Regex DomainPattern();
+
+    [GeneratedRegex(@"^(\*|\?|[0-9A-Za-z]+([-/,][0-9A-Za-z]+)*(/[0-9]+)?|\*/[0-9]+)$")]
+    private static partial Regex CronFieldPattern();
+}

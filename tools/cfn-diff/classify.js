@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+'use strict';
+const { readTemplate, classifyTemplates, UsageError } = require('./lib/classify');
+const { runCli, printJson } = require('./lib/cli');
+
+const USAGE = `Usage: node tools/cfn-diff/classify.js [--strict] OLD_TEMPLATE.json NEW_TEMPLATE.json
+
+Classifies every resource change between two CloudFormation templates with the cdk diff engine
+(@aws-cdk/cloudformation-diff) and prints JSON on stdout:
+
+  { "stack": "new|removed|changed|unchanged",
+    "resources": [ { "logicalId", "type",
+                     "change": "added|removed|updated|replaced|may-replace",
+                     "impact": "WILL_CREATE|WILL_DESTROY|WILL_ORPHAN|WILL_UPDATE|WILL_REPLACE|MAY_REPLACE|NO_CHANGE",
+                     "replacedBecause": [...], "changedProperties": [...], "otherChanges": [...],
+                     "destructive": bool, "path": "aws:cdk:path or null" } ],
+    "iamChanges": bool, "securityGroupChanges": bool, "permissionsBroadened": bool }
+
+OLD_TEMPLATE may be "-", a missing file, an empty file or a template without resources: the stack
+is new. NEW_TEMPLATE may be "-", an empty file or a template without resources (stack removed),
+but must exist otherwise. --strict keeps AWS::CDK::Metadata changes (hidden like cdk diff does).
+Exit codes: 0 success, 1 error.
+`;
+
+runCli(USAGE, argv => {
+  const strict = argv.includes('--strict');
+  const unknown = argv.filter(a => a.startsWith('--') && a !== '--strict');
+  if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}`);
+  const args = argv.filter(a => a !== '--strict');
+  if (args.length !== 2) throw new UsageError('expected exactly two arguments: OLD_TEMPLATE NEW_TEMPLATE');
+  const oldT = readTemplate(args[0], { allowMissing: true, label: 'OLD_TEMPLATE' });
+  const newT = readTemplate(args[1], { allowMissing: false, label: 'NEW_TEMPLATE' });
+  printJson(classifyTemplates(oldT, newT, { strict }).result);
+  return 0;
+});
