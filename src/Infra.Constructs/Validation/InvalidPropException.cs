@@ -14,10 +14,16 @@ public sealed class InvalidPropException : ArgumentException
     public InvalidPropException(string constructPath, string property, object? value, string allowed)
         : base($"{constructPath}: invalid {property} = {Render(value)}. Allowed: {allowed}", property)
     {
+        _message = $"{constructPath}: invalid {property} = {Render(value)}. Allowed: {allowed}";
         ConstructPath = constructPath;
         Property = property;
         Allowed = allowed;
     }
+
+    private readonly string _message;
+
+    /// <inheritdoc />
+    public override string Message => _message;
 
     /// <summary>Path of the construct that rejected the prop.</summary>
     public string ConstructPath { get; }

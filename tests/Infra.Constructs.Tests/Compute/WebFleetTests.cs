@@ -1,0 +1,283 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using Amazon.CDK.AWS.SecretsManager;
+using Infra.Constructs.Compute;
+using Infra.Constructs.Tests.Support;
+
+namespace Infra.Constructs.Tests.Compute;
+
+public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTests.Fixture>
+{
+    public sealed class Fixture
+    {
+        public Template Default { get; }
+        public JsonObject DefaultJson { get; }
+        public string DefaultUserData { get; }
+        public Template Custom { get; }
+        public JsonObject CustomJson { get; }
+        public string CustomUserData { get; }
+        public Template Graviton { get; }
+
+        public Fixture()
+        {
+            Default = TestStacks.Synth(s => new WebFleet(s, "Fleet", FleetFactory.Props(s)));
+            DefaultJson = Default.Json();
+            DefaultUserData = UserDataOf(DefaultJson);
+            Custom = TestStacks.Synth(s =>
+            {
+                var secret = new Secret(s, "AppSecret");
+                var fleet = new WebFleet(s, "Fleet", FleetFactory.Props(s) with
+                {
+                    AmiId = "ami-0123456789abcdef0",
+                    InstanceType = "c7i.large",
+                    MinCapacity = 3, DesiredCapacity = 4, MaxCapacity = 10,
+                    AppProcessCount = 4, AppBasePort = 9001, InstancePort = 8080,
+                    HealthCheckPath = "/healthz",
+                    RootVolumeGiB = 40,
+                    AppSecret = secret,
+                    EnvironmentName = "prod",
+                    Color = "green",
+                    CpuTargetPercent = 0,
+                    RequestsPerTargetPerMinute = 0,
+                    HealthCheckGraceSeconds = 120,
+                    RollingMaxBatchSize = 2,
+                    SignalTimeoutMinutes = 20,
+                    InstallCodeDeployAgent = false,
+                    DeregistrationDelaySeconds = 60,
+                    Schedules = [new FleetSchedule { Name = "morning", Cron = "0 7 * * MON-FRI", TimeZone = "Europe/Berlin", MinCapacity = 5 }],
+                });
+                fleet.ScaleOnRequests();
+            });
+            CustomJson = Custom.Json();
+            CustomUserData = UserDataOf(CustomJson);
+            Graviton = TestStacks.Synth(s => new WebFleet(s, "Fleet", FleetFactory.Props(s) with { InstanceType = "m7g.large", WaitForHealthySignal = false }));
+        }
+
+        private static string UserDataOf(JsonObject template) =>
+            TemplateExtensions.RenderText(template.ResourcesOf("AWS::EC2::LaunchTemplate").Single().Props["LaunchTemplateData"]!["UserData"]);
+    }
+
+    [Fact]
+    public void LaunchTemplate_RequiresImdsv2WithHopLimitOne() =>
+        f.Default.HasResourceProperties("AWS::EC2::LaunchTemplate", new Dictionary<string, object>
+        {
+            ["LaunchTemplateData"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["MetadataOptions"] = Match.ObjectLike(new Dictionary<string, object> { ["HttpTokens"] = "required", ["HttpPutResponseHopLimit"] = 1 }),
+            }),
+        });
+
+    [Fact]
+    public void LaunchTemplate_HasAnEncryptedGp3RootVolumeAndDetailedMonitoring() =>
+        f.Default.HasResourceProperties("AWS::EC2::LaunchTemplate", new Dictionary<string, object>
+        {
+            ["LaunchTemplateData"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["BlockDeviceMappings"] = new object[] { new Dictionary<string, object>
+                {
+                    ["DeviceName"] = "/dev/xvda",
+                    ["Ebs"] = new Dictionary<string, object> { ["Encrypted"] = true, ["VolumeType"] = "gp3", ["VolumeSize"] = 16, ["DeleteOnTermination"] = true },
+                } },
+                ["Monitoring"] = new Dictionary<string, object> { ["Enabled"] = true },
+                ["InstanceType"] = "t3.small",
+                ["IamInstanceProfile"] = Match.AnyValue(),
+            }),
+        });
+
+    [Fact]
+    public void Default_ImageIsAmazonLinux2023FromThePublicSsmParameter() =>
+        f.DefaultJson["Parameters"]!.AsObject().Select(p => p.Value!["Default"]?.GetValue<string>()).Should()
+            .Contain(d => d != null && d.Contains("al2023-ami") && d.Contains("x86_64"));
+
+    [Fact]
+    public void Graviton_TypesGetAnArm64Image() =>
+        f.Graviton.Json()["Parameters"]!.AsObject().Select(p => p.Value!["Default"]?.GetValue<string>()).Should()
+            .Contain(d => d != null && d.Contains("al2023-ami") && d.Contains("arm64"));
+
+    [Fact]
+    public void Custom_PinnedAmiIsUsedAsIs() =>
+        f.Custom.HasResourceProperties("AWS::EC2::LaunchTemplate", new Dictionary<string, object>
+        {
+            ["LaunchTemplateData"] = Match.ObjectLike(new Dictionary<string, object> { ["ImageId"] = "ami-0123456789abcdef0", ["InstanceType"] = "c7i.large" }),
+        });
+
+    [Fact]
+    public void InstanceRole_UsesSessionManagerAndNothingBroader()
+    {
+        f.Default.HasResourceProperties("AWS::IAM::Role", new Dictionary<string, object>
+        {
+            ["AssumeRolePolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = new object[] { Match.ObjectLike(new Dictionary<string, object> { ["Principal"] = new Dictionary<string, object> { ["Service"] = "ec2.amazonaws.com" } }) },
+            }),
+            ["ManagedPolicyArns"] = new object[] { Match.ObjectLike(new Dictionary<string, object> { ["Fn::Join"] = Match.ArrayWith([Match.ArrayWith([":iam::aws:policy/AmazonSSMManagedInstanceCore"])]) }) },
+        });
+        f.Default.ResourceCountIs("AWS::IAM::InstanceProfile", 1);
+    }
+
+    [Fact]
+    public void Group_RunsInPrivateSubnetsWithElbHealthChecks()
+    {
+        f.Default.HasResourceProperties("AWS::AutoScaling::AutoScalingGroup", new Dictionary<string, object>
+        {
+            ["MinSize"] = "2", ["MaxSize"] = "4", ["HealthCheckType"] = "ELB", ["HealthCheckGracePeriod"] = 300,
+            ["VPCZoneIdentifier"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("PrivateSubnet") })]),
+        });
+        f.DefaultJson.ResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Props.ContainsKey("DesiredCapacity").Should().BeFalse("scaling owns the desired capacity");
+    }
+
+    [Fact]
+    public void Group_ReplacesServersInRollingBatchesThatWaitForHealthySignals()
+    {
+        var group = f.DefaultJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource;
+        var rolling = group["UpdatePolicy"]!["AutoScalingRollingUpdate"]!;
+        rolling["MaxBatchSize"]!.GetValue<int>().Should().Be(1);
+        rolling["MinInstancesInService"]!.GetValue<int>().Should().Be(1);
+        rolling["WaitOnResourceSignals"]!.GetValue<bool>().Should().BeTrue();
+        rolling["PauseTime"]!.GetValue<string>().Should().Be("PT15M");
+        group["CreationPolicy"]!["ResourceSignal"]!["Count"]!.GetValue<int>().Should().Be(2);
+        f.DefaultUserData.Should().Contain("cfn-signal");
+    }
+
+    [Fact]
+    public void Custom_RollingBatchesFollowTheProps()
+    {
+        var rolling = f.CustomJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource["UpdatePolicy"]!["AutoScalingRollingUpdate"]!;
+        rolling["MaxBatchSize"]!.GetValue<int>().Should().Be(2);
+        rolling["MinInstancesInService"]!.GetValue<int>().Should().Be(1);
+        rolling["PauseTime"]!.GetValue<string>().Should().Be("PT20M");
+    }
+
+    [Fact]
+    public void Default_ScalesOnCpu()
+    {
+        f.Default.HasResourceProperties("AWS::AutoScaling::ScalingPolicy", new Dictionary<string, object>
+        {
+            ["PolicyType"] = "TargetTrackingScaling",
+            ["TargetTrackingConfiguration"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["PredefinedMetricSpecification"] = new Dictionary<string, object> { ["PredefinedMetricType"] = "ASGAverageCPUUtilization" },
+                ["TargetValue"] = 50,
+            }),
+        });
+    }
+
+    [Fact]
+    public void Custom_ScalingCanBeTurnedOffAndScheduledByTime()
+    {
+        f.Custom.ResourceCountIs("AWS::AutoScaling::ScalingPolicy", 0);
+        f.Custom.HasResourceProperties("AWS::AutoScaling::ScheduledAction", new Dictionary<string, object>
+        {
+            ["Recurrence"] = "0 7 * * MON-FRI", ["TimeZone"] = "Europe/Berlin", ["MinSize"] = 5,
+        });
+        f.Custom.HasResourceProperties("AWS::AutoScaling::AutoScalingGroup", new Dictionary<string, object>
+        {
+            ["MinSize"] = "3", ["DesiredCapacity"] = "4", ["MaxSize"] = "10", ["HealthCheckGracePeriod"] = 120,
+        });
+    }
+
+    [Fact]
+    public void TargetGroup_ChecksTheHealthPathThroughNginx()
+    {
+        f.Default.HasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", new Dictionary<string, object>
+        {
+            ["Port"] = 80, ["Protocol"] = "HTTP", ["TargetType"] = "instance",
+            ["HealthCheckPath"] = "/health", ["Matcher"] = new Dictionary<string, object> { ["HttpCode"] = "200" },
+            ["HealthyThresholdCount"] = 2, ["UnhealthyThresholdCount"] = 3, ["HealthCheckIntervalSeconds"] = 15,
+            ["TargetGroupAttributes"] = Match.ArrayWith([new Dictionary<string, object> { ["Key"] = "deregistration_delay.timeout_seconds", ["Value"] = "30" }]),
+        });
+        f.Custom.HasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", new Dictionary<string, object> { ["Port"] = 8080, ["HealthCheckPath"] = "/healthz" });
+    }
+
+    [Fact]
+    public void UserData_RunsNginxInFrontOfTheAppProcesses()
+    {
+        f.DefaultUserData.Should().Contain("dnf install -y nginx")
+            .And.Contain("server 127.0.0.1:8001").And.Contain("server 127.0.0.1:8002").And.NotContain("127.0.0.1:8003")
+            .And.Contain("listen 80 default_server;")
+            .And.Contain("for port in 8001 8002; do systemctl enable --now \"app@${port}.service\"")
+            .And.Contain("[Service]").And.Contain("Environment=PORT=%i");
+        f.CustomUserData.Should().Contain("server 127.0.0.1:9004").And.Contain("listen 8080 default_server;").And.Contain("location = /healthz");
+    }
+
+    [Fact]
+    public void UserData_InstallsTheCodeDeployAgentUnlessTurnedOff()
+    {
+        f.DefaultUserData.Should().Contain("aws-codedeploy-${REGION}.s3.${REGION}.amazonaws.com/latest/install").And.Contain("systemctl enable --now codedeploy-agent");
+        f.CustomUserData.Should().NotContain("codedeploy-agent\n").And.Contain("InstallCodeDeployAgent = false");
+    }
+
+    [Fact]
+    public void UserData_UsesImdsv2Tokens() =>
+        f.DefaultUserData.Should().Contain("X-aws-ec2-metadata-token-ttl-seconds").And.Contain("X-aws-ec2-metadata-token: ${IMDS_TOKEN}");
+
+    [Fact]
+    public void UserData_CarriesTheSecretArnNeverItsValue()
+    {
+        f.CustomUserData.Should().Contain("APP_SECRET_ARN=${Ref:AppSecret").And.Contain("APP_ENVIRONMENT=prod").And.Contain("APP_COLOR=green");
+        f.CustomJson.ToJsonString().Should().NotContain("\"SecretString\"");
+        f.Custom.HasResourceProperties("AWS::IAM::Policy", new Dictionary<string, object>
+        {
+            ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Action"] = Match.ArrayWith(["secretsmanager:GetSecretValue"]),
+                    ["Resource"] = new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("AppSecret") },
+                })]),
+            }),
+        });
+    }
+
+    [Theory]
+    [InlineData(5, null, 4, "MinCapacity")]
+    [InlineData(2, 1, 4, "DesiredCapacity")]
+    [InlineData(2, 5, 4, "DesiredCapacity")]
+    [InlineData(-1, null, 4, "MinCapacity")]
+    [InlineData(0, null, 1001, "MaxCapacity")]
+    public void RejectsCapacityOutOfOrder(int min, int? desired, int max, string property)
+    {
+        var stack = TestStacks.NewStack();
+        Rejections.Expect(() => new WebFleet(stack, "Fleet", FleetFactory.Props(stack) with { MinCapacity = min, DesiredCapacity = desired, MaxCapacity = max }), "Test/Fleet", property);
+    }
+
+    public static TheoryData<string, Func<WebFleetProps, WebFleetProps>> BadProps => new()
+    {
+        { "InstanceType", p => p with { InstanceType = "large" } },
+        { "AmiId", p => p with { AmiId = "ami-xyz" } },
+        { "AppProcessCount", p => p with { AppProcessCount = 0 } },
+        { "AppProcessCount", p => p with { AppProcessCount = 33 } },
+        { "AppBasePort", p => p with { AppBasePort = 80 } },
+        { "InstancePort", p => p with { InstancePort = 8002 } },
+        { "InstancePort", p => p with { InstancePort = 70000 } },
+        { "HealthCheckPath", p => p with { HealthCheckPath = "health" } },
+        { "HealthCheckPath", p => p with { HealthCheckPath = "/he alth" } },
+        { "RootVolumeGiB", p => p with { RootVolumeGiB = 4 } },
+        { "HealthCheckGraceSeconds", p => p with { HealthCheckGraceSeconds = -1 } },
+        { "CpuTargetPercent", p => p with { CpuTargetPercent = 101 } },
+        { "RequestsPerTargetPerMinute", p => p with { RequestsPerTargetPerMinute = -5 } },
+        { "RollingMaxBatchSize", p => p with { RollingMaxBatchSize = 0 } },
+        { "RollingMinInService", p => p with { RollingMinInService = 4 } },
+        { "SignalTimeoutMinutes", p => p with { SignalTimeoutMinutes = 61 } },
+        { "DeregistrationDelaySeconds", p => p with { DeregistrationDelaySeconds = 3601 } },
+        { "EnvironmentName", p => p with { EnvironmentName = "prod env" } },
+        { "Color", p => p with { Color = "" } },
+        { "Schedules[nightly].Cron", p => p with { Schedules = [new FleetSchedule { Name = "nightly", Cron = "0 25 * * *", MinCapacity = 1 }] } },
+        { "Schedules[nightly]", p => p with { Schedules = [new FleetSchedule { Name = "nightly", Cron = "0 1 * * *" }] } },
+        { "Schedules[nightly].MinCapacity", p => p with { Schedules = [new FleetSchedule { Name = "nightly", Cron = "0 1 * * *", MinCapacity = 3, MaxCapacity = 2 }] } },
+        { "Schedules[nightly].TimeZone", p => p with { Schedules = [new FleetSchedule { Name = "nightly", Cron = "0 1 * * *", MinCapacity = 1, TimeZone = "Berlin time" }] } },
+        { "Schedules", p => p with { Schedules = [new FleetSchedule { Name = "a", Cron = "0 1 * * *", MinCapacity = 1 }, new FleetSchedule { Name = "a", Cron = "0 2 * * *", MinCapacity = 1 }] } },
+        { "Schedules[].Name", p => p with { Schedules = [new FleetSchedule { Name = "bad name", Cron = "0 1 * * *", MinCapacity = 1 }] } },
+        { "AmiId", p => p with { AmiId = "ami-0123456789abcdef0", MachineImage = Amazon.CDK.AWS.EC2.MachineImage.LatestAmazonLinux2023() } },
+        { "Vpc", p => p with { Vpc = null } },
+        { "SecurityGroup", p => p with { SecurityGroup = null } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadProps))]
+    public void RejectsBadProps(string property, Func<WebFleetProps, WebFleetProps> change)
+    {
+        var stack = TestStacks.NewStack();
+        Rejections.Expect(() => new WebFleet(stack, "Fleet", change(FleetFactory.Props(stack))), "Test/Fleet", property);
+    }
+}

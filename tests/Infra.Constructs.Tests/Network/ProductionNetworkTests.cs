@@ -1,0 +1,123 @@
+using Amazon.CDK.Assertions;
+using Amazon.CDK.AWS.Logs;
+using Infra.Constructs.Network;
+using Infra.Constructs.Tests.Support;
+
+namespace Infra.Constructs.Tests.Network;
+
+public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFixture<ProductionNetworkTests.Fixture>
+{
+    public sealed class Fixture
+    {
+        public Template Default { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net"));
+
+        public Template Custom { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps
+        {
+            Cidr = "10.50.0.0/16",
+            AvailabilityZones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+            NatGateways = 3,
+            IsolatedSubnets = true,
+            FlowLogs = false,
+            DualStack = true,
+        }));
+
+        public Template LongFlowLogs { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { FlowLogRetention = RetentionDays.ONE_YEAR }));
+    }
+
+    [Fact]
+    public void Default_IsTwoAzsWithPublicAndPrivateSubnetsAndOneNat()
+    {
+        f.Default.HasResourceProperties("AWS::EC2::VPC", new Dictionary<string, object>
+        {
+            ["CidrBlock"] = "10.0.0.0/16", ["EnableDnsHostnames"] = true, ["EnableDnsSupport"] = true,
+        });
+        f.Default.ResourceCountIs("AWS::EC2::Subnet", 4);
+        f.Default.ResourceCountIs("AWS::EC2::NatGateway", 1);
+        f.Default.HasResourceProperties("AWS::EC2::Subnet", new Dictionary<string, object> { ["MapPublicIpOnLaunch"] = false, ["CidrBlock"] = "10.0.0.0/24" });
+        f.Default.HasResourceProperties("AWS::EC2::Subnet", new Dictionary<string, object> { ["CidrBlock"] = Match.StringLikeRegexp("^10\\.0\\.[0-9]+\\.0/20$") });
+    }
+
+    [Fact]
+    public void Default_HasFlowLogsOfAllTrafficKeptThreeMonths()
+    {
+        f.Default.HasResourceProperties("AWS::EC2::FlowLog", new Dictionary<string, object> { ["TrafficType"] = "ALL", ["ResourceType"] = "VPC" });
+        f.Default.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object> { ["RetentionInDays"] = 90 });
+        f.Default.HasResource("AWS::Logs::LogGroup", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain" });
+    }
+
+    [Fact]
+    public void Default_HasAnS3GatewayEndpoint()
+    {
+        var service = new Capture();
+        f.Default.HasResourceProperties("AWS::EC2::VPCEndpoint", new Dictionary<string, object> { ["VpcEndpointType"] = "Gateway", ["ServiceName"] = service });
+        service.AsObject().Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Default_ClosesTheDefaultSecurityGroup() =>
+        f.Default.ResourceCountIs("Custom::VpcRestrictDefaultSG", 1);
+
+    [Fact]
+    public void Custom_UsesThreeNamedZonesOneNatEachAndIsolatedSubnets()
+    {
+        f.Custom.ResourceCountIs("AWS::EC2::Subnet", 9);
+        f.Custom.ResourceCountIs("AWS::EC2::NatGateway", 3);
+        f.Custom.HasResourceProperties("AWS::EC2::Subnet", new Dictionary<string, object> { ["AvailabilityZone"] = "eu-west-1c" });
+        f.Custom.HasResourceProperties("AWS::EC2::VPC", new Dictionary<string, object> { ["CidrBlock"] = "10.50.0.0/16" });
+    }
+
+    [Fact]
+    public void Custom_FlowLogsCanBeTurnedOff() => f.Custom.ResourceCountIs("AWS::EC2::FlowLog", 0);
+
+    [Fact]
+    public void Custom_DualStackAddsAnIpv6Block() =>
+        f.Custom.HasResourceProperties("AWS::EC2::VPCCidrBlock", new Dictionary<string, object> { ["AmazonProvidedIpv6CidrBlock"] = true });
+
+    [Fact]
+    public void FlowLogRetentionIsConfigurable() =>
+        f.LongFlowLogs.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object> { ["RetentionInDays"] = 365 });
+
+    [Theory]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("not-a-cidr")]
+    [InlineData("10.0.0.1/16")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("10.0.0.0/26")]
+    public void RejectsBadCidr(string cidr) =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { Cidr = cidr }), "Test/Net", "ProductionNetworkProps.Cidr");
+
+    [Fact]
+    public void RejectsACidrTooSmallForTheSubnets() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { Cidr = "10.0.0.0/20" }), "Test/Net", "Cidr")
+            .Message.Should().Contain("at least");
+
+    [Fact]
+    public void RejectsACidrOverlappingAnotherNetwork() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { Cidr = "10.0.0.0/16", MustNotOverlap = ["10.0.128.0/17"] }), "Test/Net", "Cidr")
+            .Message.Should().Contain("10.0.128.0/17");
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void RejectsAzCountOutsideTwoToThree(int azs) =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { MaxAzs = azs }), "Test/Net", "MaxAzs");
+
+    [Fact]
+    public void RejectsThreeAzsInAnEnvironmentAgnosticStackWithoutZoneNames() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { MaxAzs = 3, NatGateways = 1 }), "Test/Net", "MaxAzs")
+            .Message.Should().Contain("environment-agnostic");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void RejectsNatGatewaysOutsideOneToAzCount(int nat) =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { NatGateways = nat }), "Test/Net", "NatGateways");
+
+    [Fact]
+    public void RejectsDuplicateZoneNames() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { AvailabilityZones = ["eu-west-1a", "eu-west-1a"] }), "Test/Net", "AvailabilityZones");
+
+    [Fact]
+    public void RejectsAPublicSubnetMaskOutsideTheVpc() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { PublicSubnetMask = 30 }), "Test/Net", "PublicSubnetMask");
+}

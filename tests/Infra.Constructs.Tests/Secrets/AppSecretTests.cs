@@ -1,0 +1,68 @@
+using Amazon.CDK.Assertions;
+using Amazon.CDK.AWS.IAM;
+using Infra.Constructs.Secrets;
+using Infra.Constructs.Tests.Support;
+
+namespace Infra.Constructs.Tests.Secrets;
+
+public class AppSecretTests(AppSecretTests.Fixture f) : IClassFixture<AppSecretTests.Fixture>
+{
+    public sealed class Fixture
+    {
+        public Template Template { get; } = TestStacks.Synth(s =>
+        {
+            var secret = new AppSecret(s, "Secret", new AppSecretProps { SecretName = "prod/web/app", GenerateKey = "password", Length = 64 });
+            var reader = new Role(s, "Reader", new RoleProps { AssumedBy = new ServicePrincipal("ec2.amazonaws.com") });
+            _ = new Role(s, "Bystander", new RoleProps { AssumedBy = new ServicePrincipal("ec2.amazonaws.com") });
+            secret.GrantRead(reader);
+        });
+    }
+
+    [Fact]
+    public void ValueIsGeneratedInsideAwsAndRetained()
+    {
+        f.Template.HasResource("AWS::SecretsManager::Secret", new Dictionary<string, object>
+        {
+            ["DeletionPolicy"] = "Retain",
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Name"] = "prod/web/app",
+                ["GenerateSecretString"] = new Dictionary<string, object> { ["PasswordLength"] = 64, ["ExcludePunctuation"] = true, ["GenerateStringKey"] = "password", ["SecretStringTemplate"] = "{}" },
+            }),
+        });
+        f.Template.Json().ToJsonString().Should().NotContain("\"SecretString\"");
+    }
+
+    [Fact]
+    public void OnlyTheGrantedRoleMayRead()
+    {
+        f.Template.ResourceCountIs("AWS::IAM::Policy", 1);
+        f.Template.HasResourceProperties("AWS::IAM::Policy", new Dictionary<string, object>
+        {
+            ["Roles"] = new object[] { new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("^Reader") } },
+            ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = new object[] { Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Action"] = new[] { "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret" },
+                    ["Resource"] = new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("^Secret") },
+                }) },
+            }),
+        });
+    }
+
+    [Theory]
+    [InlineData("SecretName", "bad name!")]
+    [InlineData("Length", "8")]
+    [InlineData("GenerateKey", "my-key")]
+    public void RejectsBadProps(string property, string value)
+    {
+        var props = property switch
+        {
+            "SecretName" => new AppSecretProps { SecretName = value },
+            "Length" => new AppSecretProps { Length = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+            _ => new AppSecretProps { GenerateKey = value },
+        };
+        Rejections.Expect(() => new AppSecret(TestStacks.NewStack(), "Secret", props), "Test/Secret", property);
+    }
+}

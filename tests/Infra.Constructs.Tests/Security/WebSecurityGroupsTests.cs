@@ -1,0 +1,133 @@
+using Amazon.CDK.Assertions;
+using Infra.Constructs.Security;
+using Infra.Constructs.Tests.Support;
+
+namespace Infra.Constructs.Tests.Security;
+
+public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFixture<WebSecurityGroupsTests.Fixture>
+{
+    public sealed class Fixture
+    {
+        public Template Default { get; }
+        public System.Text.Json.Nodes.JsonObject DefaultJson { get; }
+        public Template WithAdmin { get; }
+
+        public Fixture()
+        {
+            Default = TestStacks.Synth(s => new WebSecurityGroups(s, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(s) }));
+            DefaultJson = Default.Json();
+            WithAdmin = TestStacks.Synth(s => new WebSecurityGroups(s, "Groups", new WebSecurityGroupsProps
+            {
+                Vpc = TestStacks.Vpc(s), AdminSshCidrs = ["203.0.113.0/24"], InstancePort = 8080, LoadBalancerIngressCidrs = ["198.51.100.0/24"],
+            }));
+        }
+    }
+
+    private static Dictionary<string, object> Ingress(string cidr, int port) => new()
+    {
+        ["IpProtocol"] = "tcp", ["FromPort"] = port, ["ToPort"] = port,
+        [cidr.Contains(':') ? "CidrIpv6" : "CidrIp"] = cidr,
+    };
+
+    [Fact]
+    public void LoadBalancerAcceptsHttpAndHttpsFromAnywhere()
+    {
+        f.Default.HasResourceProperties("AWS::EC2::SecurityGroup", new Dictionary<string, object>
+        {
+            ["SecurityGroupIngress"] = Match.ArrayWith([Match.ObjectLike(Ingress("0.0.0.0/0", 443)), Match.ObjectLike(Ingress("0.0.0.0/0", 80)), Match.ObjectLike(Ingress("::/0", 443))]),
+        });
+    }
+
+    [Fact]
+    public void AppAcceptsOnlyTheInstancePortFromTheLoadBalancerGroup()
+    {
+        var source = new Capture();
+        f.Default.HasResourceProperties("AWS::EC2::SecurityGroupIngress", new Dictionary<string, object>
+        {
+            ["FromPort"] = 80, ["ToPort"] = 80, ["IpProtocol"] = "tcp", ["SourceSecurityGroupId"] = source,
+        });
+        source.AsObject().Should().ContainKey("Fn::GetAtt");
+        // Nothing but the load balancer reaches the servers: no CIDR ingress on the app group.
+        var appGroups = f.DefaultJson.ResourcesOf("AWS::EC2::SecurityGroup").Where(g => g.Props["GroupDescription"]!.GetValue<string>().StartsWith("App servers"));
+        appGroups.Should().ContainSingle().Which.Props.ContainsKey("SecurityGroupIngress").Should().BeFalse();
+    }
+
+    [Fact]
+    public void NoSshIsOpenByDefault() =>
+        f.DefaultJson.ToJsonString().Should().NotContain("\"FromPort\":22");
+
+    [Fact]
+    public void LoadBalancerMayOnlyForwardToTheApp()
+    {
+        f.Default.HasResourceProperties("AWS::EC2::SecurityGroupEgress", new Dictionary<string, object>
+        {
+            ["FromPort"] = 80, ["DestinationSecurityGroupId"] = Match.AnyValue(),
+        });
+        f.DefaultJson.ToJsonString().Should().NotContain("Allow all outbound traffic by default");
+    }
+
+    [Fact]
+    public void EveryGroupAndRuleHasADescription()
+    {
+        foreach (var (_, props) in f.DefaultJson.ResourcesOf("AWS::EC2::SecurityGroup"))
+        {
+            props["GroupDescription"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+            foreach (var rule in (props["SecurityGroupIngress"]?.AsArray() ?? []).Concat(props["SecurityGroupEgress"]?.AsArray() ?? []))
+                rule!["Description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+        }
+        foreach (var type in new[] { "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress" })
+            foreach (var (_, props) in f.DefaultJson.ResourcesOf(type))
+                props["Description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public void AdminSshComesOnlyFromDeclaredNetworks()
+    {
+        f.WithAdmin.HasResourceProperties("AWS::EC2::SecurityGroup", new Dictionary<string, object>
+        {
+            ["SecurityGroupIngress"] = Match.ArrayWith([Match.ObjectLike(Ingress("203.0.113.0/24", 22))]),
+        });
+        f.WithAdmin.HasResourceProperties("AWS::EC2::SecurityGroupIngress", new Dictionary<string, object> { ["FromPort"] = 8080 });
+        f.WithAdmin.HasResourceProperties("AWS::EC2::SecurityGroup", new Dictionary<string, object>
+        {
+            ["SecurityGroupIngress"] = Match.ArrayWith([Match.ObjectLike(Ingress("198.51.100.0/24", 443))]),
+        });
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("::/0")]
+    public void RejectsSshFromTheWholeInternet(string cidr)
+    {
+        var stack = TestStacks.NewStack();
+        Rejections.Expect(() => new WebSecurityGroups(stack, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(stack), AdminSshCidrs = [cidr] }), "Test/Groups", "AdminSshCidrs")
+            .Message.Should().Contain("Session Manager");
+    }
+
+    [Fact]
+    public void RejectsAMalformedAdminCidr()
+    {
+        var stack = TestStacks.NewStack();
+        Rejections.Expect(() => new WebSecurityGroups(stack, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(stack), AdminSshCidrs = ["10.0.0.300/24"] }), "Test/Groups", "AdminSshCidrs");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65536)]
+    public void RejectsAPortOutsideTheTcpRange(int port)
+    {
+        var stack = TestStacks.NewStack();
+        Rejections.Expect(() => new WebSecurityGroups(stack, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(stack), InstancePort = port }), "Test/Groups", "InstancePort");
+    }
+
+    [Fact]
+    public void RejectsNoIngressNetworks()
+    {
+        var stack = TestStacks.NewStack();
+        Rejections.Expect(() => new WebSecurityGroups(stack, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(stack), LoadBalancerIngressCidrs = [] }), "Test/Groups", "LoadBalancerIngressCidrs");
+    }
+
+    [Fact]
+    public void RejectsAMissingVpc() =>
+        Rejections.Expect(() => new WebSecurityGroups(TestStacks.NewStack(), "Groups", new WebSecurityGroupsProps()), "Test/Groups", "Vpc");
+}
