@@ -13,8 +13,9 @@ Routes:
                                      local run without nginx looks the same)
 
 The secret named by APP_SECRET_ARN is never read at import or start. It is fetched
-lazily (AWS CLI, Secrets Manager) the first time the page asks whether it is
-available, cached for a while, and its value is never printed or logged.
+lazily with the AWS CLI (Secrets Manager; APP_AWS_CLI names another executable)
+the first time the page asks whether it is available, cached for a while, and its
+value is never printed or logged.
 """
 
 import argparse
@@ -66,7 +67,7 @@ class SecretStatus:
             return self._status
 
     def _fetch_status(self):
-        cmd = ["aws", "secretsmanager", "get-secret-value", "--secret-id", self.arn,
+        cmd = [os.environ.get("APP_AWS_CLI") or "aws", "secretsmanager", "get-secret-value", "--secret-id", self.arn,
                "--query", "SecretString", "--output", "text"]
         if self.region:
             cmd += ["--region", self.region]
@@ -114,13 +115,14 @@ class Handler(BaseHTTPRequestHandler):
             "<h1>Sample app</h1>\n"
             "<p>Version: <span id=\"version\">%(version)s</span></p>\n"
             "<p>Served by the process on port <span id=\"port\">%(port)s</span></p>\n"
-            "<p>Environment: %(environment)s</p>\n"
+            "<p>Environment: %(environment)s%(color)s</p>\n"
             "<p>Secret: %(secret)s</p>\n"
             "</body>\n</html>\n"
         ) % {
             "version": esc(app["version"]),
             "port": esc(str(app["port"])),
             "environment": esc(app["environment"]),
+            "color": esc(" (%s)" % app["color"]) if app["color"] else "",
             "secret": esc(app["secret"].describe()),
         }
         return body.encode("utf-8")
@@ -171,6 +173,7 @@ def main(argv=None):
         "port": args.port,
         "health_path": os.environ.get("APP_HEALTH_PATH") or "/health",
         "environment": os.environ.get("APP_ENVIRONMENT") or "local",
+        "color": os.environ.get("APP_COLOR", ""),
         "secret": SecretStatus(os.environ.get("APP_SECRET_ARN", ""),
                                os.environ.get("AWS_REGION", "")),
     }

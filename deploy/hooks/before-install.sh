@@ -17,9 +17,9 @@ id -u "$APP_USER" >/dev/null 2>&1 ||
 load_ports
 log "app.env: ${#APP_PORTS[@]} process(es) on ports ${APP_PORTS[0]}..${APP_PORTS[-1]}"
 
+# nginx (user nginx) must be able to traverse the parent to reach static/.
 parent="$(dirname -- "$APP_DIR")"
-mkdir -p -- "$parent"
-chmod 0755 -- "$parent"
+[[ -d "$parent" ]] || install -d -m 0755 -- "$parent"
 if [[ -e "$APP_DIR" && ! -d "$APP_DIR" ]]; then
   die "$APP_DIR exists but is not a directory"
 fi

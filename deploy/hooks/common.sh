@@ -9,7 +9,8 @@
 # The defaults follow the instance contract (see docs/deploy-revision.md). The
 # overrides below exist for deploy/test/run; the agent never sets them.
 #   APP_DIR        /opt/app/current     where the revision's app/ is installed
-#   APP_ENV_FILE   /etc/app/app.env     APP_PROCESS_COUNT, APP_BASE_PORT, APP_HEALTH_PATH...
+#   APP_ENV_FILE   /etc/app/app.env     APP_PROCESS_COUNT, APP_BASE_PORT, APP_HEALTH_PATH,
+#                                       optional APP_NGINX_PORT (default 80)
 #   APP_USER       app                  user the app@.service units run as
 #   APP_OWNER      root:root            owner of the installed files (read-only for the app)
 #   SYSTEMCTL      systemctl            the systemctl to call

@@ -2,7 +2,8 @@
 # ValidateService: the deployment succeeds on this instance only if
 #   1. every app process answers directly on 127.0.0.1:PORT: APP_HEALTH_PATH gives
 #      200 "ok" and / names the version just installed (not an old process), and
-#   2. nginx on 127.0.0.1:80 proxies APP_HEALTH_PATH to the app (200 "ok"), and
+#   2. nginx on 127.0.0.1:80 (APP_NGINX_PORT in app.env, if set) proxies
+#      APP_HEALTH_PATH to the app (200 "ok"), and
 #   3. nginx serves /static/style.css from APP_DIR/static (byte-identical).
 # Checks are retried in rounds until all pass or VALIDATE_TIMEOUT_SECONDS run out;
 # each request is bounded by VALIDATE_REQUEST_TIMEOUT_SECONDS. On failure the last
@@ -15,11 +16,13 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 TIMEOUT_SECONDS="${VALIDATE_TIMEOUT_SECONDS:-90}"
 INTERVAL_SECONDS="${VALIDATE_INTERVAL_SECONDS:-3}"
 REQUEST_TIMEOUT_SECONDS="${VALIDATE_REQUEST_TIMEOUT_SECONDS:-5}"
-NGINX_URL="${VALIDATE_NGINX_URL:-http://127.0.0.1:80}"
 
 hook_banner
 command -v curl >/dev/null 2>&1 || die "curl not found; it is needed to validate the service"
 load_ports
+nginx_port="$(env_value APP_NGINX_PORT)" || nginx_port=80
+[[ "$nginx_port" =~ ^[1-9][0-9]{0,4}$ ]] || die "APP_NGINX_PORT='$nginx_port' in $APP_ENV_FILE is not a port"
+NGINX_URL="${VALIDATE_NGINX_URL:-http://127.0.0.1:$nginx_port}"
 HEALTH_PATH="$(health_path)"
 EXPECTED_VERSION="$(cat -- "$APP_DIR/VERSION" 2>/dev/null || true)"
 
