@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+require('./lib/check-deps');
 const { readTemplate, classifyTemplates, UsageError } = require('./lib/classify');
 const { runCli, printJson } = require('./lib/cli');
 

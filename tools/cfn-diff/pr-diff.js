@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+require('./lib/check-deps');
 /**
  * The node half of tools/pr-diff: compares two already synthesized cloud assemblies and prints
  * the Markdown report. tools/pr-diff (bash) does the git worktrees and the synths, then calls this.

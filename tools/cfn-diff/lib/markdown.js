@@ -93,6 +93,21 @@ function details(r) {
   return parts.join('; ');
 }
 
+/** Changes outside Resources, e.g. "outputs `A`, `B`; the template description". */
+function otherSections(diff) {
+  const out = [];
+  const named = [['parameters', diff.parameters], ['outputs', diff.outputs], ['conditions', diff.conditions],
+    ['mappings', diff.mappings], ['template metadata', diff.metadata], ['other sections', diff.unknown]];
+  for (const [label, coll] of named) {
+    const ids = coll ? coll.logicalIds : [];
+    if (ids.length) out.push(`${label} ${ids.map(code).join(', ')}`);
+  }
+  if (diff.description) out.push('the template description');
+  if (diff.transform) out.push('the template transform');
+  if (diff.awsTemplateFormatVersion) out.push('the template format version');
+  return out;
+}
+
 function renderStack(s, lines) {
   const { name, result, diff, paths } = s;
   const formatter = new cfnDiff.Formatter(captureStream().stream, paths, undefined);
@@ -111,6 +126,8 @@ function renderStack(s, lines) {
   } else {
     lines.push('No resource changes.', '');
   }
+  const other = otherSections(diff);
+  if (other.length) lines.push(`Also changed: ${other.join('; ')}.`, '');
 
   const iam = diff.iamChanges;
   if (iam.statements.hasChanges) lines.push('#### IAM statement changes', '', engineTable(iam.summarizeStatements(), formatter), '');

@@ -215,7 +215,7 @@ test('errors exit 1 with a message: missing NEW file, bad JSON, not a template, 
   }
 });
 
-test('one call takes well under a few seconds (target < 1 s on an idle machine)', () => {
+test('one call takes well under a few seconds (target < 1 s on an idle machine)', ctx => {
   const t = webTemplate();
   t.Resources.Asg.Properties.MinSize = '2';
   const a = writeJson(path.join(dir, 'time-a.json'), webTemplate());
@@ -224,6 +224,5 @@ test('one call takes well under a few seconds (target < 1 s on an idle machine)'
   const best = Math.min(...times);
   // Loose bound so a busy CI machine does not flake; the real number is reported in the diagnostic.
   assert.ok(best < 3000, `best of 3: ${best} ms`);
-  test.diagnostic ? undefined : undefined;
-  console.log(`# classify.js wall time per call (best of 3): ${Math.round(best)} ms`);
+  ctx.diagnostic(`classify.js wall time per call (best of 3): ${Math.round(best)} ms`);
 });

@@ -165,3 +165,45 @@ function runNode(script, args, opts = {}) {
 }
 
 module.exports = { TOOL_DIR, REPO_TOOLS_DIR, ENV, clone, webTemplate, networkTemplate, tmpDir, writeJson, runNode };
+
+// ---- scratch git repositories for tools/pr-diff --------------------------------------------
+const PR_DIFF = path.join(REPO_TOOLS_DIR, 'pr-diff');
+const GIT_ENV = {
+  ...ENV,
+  GIT_AUTHOR_NAME: 'pr-diff test',
+  GIT_AUTHOR_EMAIL: 'pr-diff-test@example.invalid',
+  GIT_COMMITTER_NAME: 'pr-diff test',
+  GIT_COMMITTER_EMAIL: 'pr-diff-test@example.invalid',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
+function git(repo, ...args) {
+  const r = spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8', env: GIT_ENV });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function initRepo(repo) {
+  fs.mkdirSync(repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'config', 'commit.gpgsign', 'false');
+}
+
+function commitAll(repo, message) {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+  return git(repo, 'rev-parse', 'HEAD');
+}
+
+/** Runs tools/pr-diff in `repo`; returns { status, stdout, stderr }. */
+function runPrDiff(repo, args, env = {}) {
+  const r = spawnSync('bash', [PR_DIFF, ...args], { cwd: repo, encoding: 'utf8', env: { ...GIT_ENV, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+module.exports.PR_DIFF = PR_DIFF;
+module.exports.git = git;
+module.exports.initRepo = initRepo;
+module.exports.commitAll = commitAll;
+module.exports.runPrDiff = runPrDiff;
