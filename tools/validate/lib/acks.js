@@ -4,7 +4,7 @@ const fs = require('fs');
 const { globMatch } = require('./util');
 
 const VALIDATORS = ['cfn-validate', 'cfn-guard', 'cdk-nag', 'cfn-lint', 'secretlint'];
-const KEYS = new Set(['validator', 'rule', 'resource', 'stack', 'reason', 'expires', 'owner', 'ticket', '$comment']);
+const KEYS = new Set(['validator', 'rule', 'resource', 'stack', 'message', 'reason', 'expires', 'owner', 'ticket', '$comment']);
 const MIN_REASON = 20;
 
 function asList(v) {
@@ -34,8 +34,10 @@ function loadAcks(file) {
       const ok = a[k] !== undefined && asList(a[k]).length > 0 && asList(a[k]).every((x) => typeof x === 'string' && x.length > 0);
       if (!ok) problems.push(`${where}: "${k}" must be a non-empty string or list of strings (use "*" deliberately)`);
     }
-    if (a.stack !== undefined && !asList(a.stack).every((x) => typeof x === 'string' && x.length > 0)) {
-      problems.push(`${where}: "stack" must be a non-empty string or list of strings`);
+    for (const k of ['stack', 'message']) {
+      if (a[k] !== undefined && !asList(a[k]).every((x) => typeof x === 'string' && x.length > 0)) {
+        problems.push(`${where}: "${k}" must be a non-empty string or list of strings`);
+      }
     }
     if (typeof a.reason !== 'string' || a.reason.trim().length < MIN_REASON || /^(todo|tbd|fixme|n\/?a)\b/i.test(a.reason.trim())) {
       problems.push(`${where}: "reason" must explain, in at least ${MIN_REASON} characters, why the finding is acceptable`);
@@ -49,6 +51,7 @@ function loadAcks(file) {
       rules: asList(a.rule),
       resources: asList(a.resource),
       stacks: a.stack === undefined ? ['*'] : asList(a.stack),
+      messages: a.message === undefined ? null : asList(a.message),
       reason: typeof a.reason === 'string' ? a.reason.trim() : '',
       expires: a.expires,
       matched: 0,
@@ -60,7 +63,8 @@ function loadAcks(file) {
 
 function describe(a) {
   const s = a.stacks.length === 1 && a.stacks[0] === '*' ? '' : ` stack=${a.stacks.join('|')}`;
-  return `#${a.index} ${a.validator} rule=${a.rules.join('|')} resource=${a.resources.join('|')}${s}`;
+  const m = a.messages ? ` message=${a.messages.join('|')}` : '';
+  return `#${a.index} ${a.validator} rule=${a.rules.join('|')} resource=${a.resources.join('|')}${s}${m}`;
 }
 
 function matches(a, f) {
@@ -68,6 +72,7 @@ function matches(a, f) {
   const ruleNames = [f.rule, ...(f.aliases || [])];
   if (!a.rules.some((r) => ruleNames.some((n) => globMatch(r, n)))) return false;
   if (!a.resources.some((r) => globMatch(r, f.logicalId))) return false;
+  if (a.messages && !a.messages.some((m) => globMatch(m, f.message))) return false;
   return a.stacks.some((s) => f.stackNames.some((n) => globMatch(s, n)));
 }
 

@@ -22,11 +22,14 @@ function globMatch(pattern, value) {
   return globToRegExp(pattern).test(v);
 }
 
+// Template sections whose entries have logical ids (one namespace in CloudFormation).
+const SECTIONS = new Set(['Parameters', 'Mappings', 'Conditions', 'Resources', 'Outputs', 'Rules']);
+
 /**
- * The character span of each resource under the top-level "Resources" object of a JSON
- * template: [{ logicalId, start, end }]. A tolerant scanner, so that a finding given as a
- * character offset (secretlint) can be tied to the resource it sits in. Returns [] for text
- * that is not a JSON object.
+ * The character span of each entry of the template's sections (Resources, Parameters, Mappings,
+ * Conditions, Outputs, Rules): [{ section, logicalId, start, end }]. A tolerant scanner, so that
+ * a finding given as a character offset (secretlint) can be tied to the logical id it sits in.
+ * Returns [] for text that is not a JSON object.
  */
 function resourceSpans(text) {
   const spans = [];
@@ -81,10 +84,10 @@ function resourceSpans(text) {
   }
   try {
     object((key) => {
-      if (key === 'Resources' && text[i] === '{') {
+      if (SECTIONS.has(key) && text[i] === '{') {
         object((logicalId, keyStart) => {
           skipValue();
-          spans.push({ logicalId, start: keyStart, end: i });
+          spans.push({ section: key, logicalId, start: keyStart, end: i });
         });
       } else {
         skipValue();
@@ -96,16 +99,12 @@ function resourceSpans(text) {
   return spans;
 }
 
-/** Offset of the start of 1-based line `line` (column 0-based or 1-based ignored). */
-function lineOffsets(text) {
-  const offs = [0];
-  for (let k = 0; k < text.length; k++) if (text[k] === '\n') offs.push(k + 1);
-  return offs;
+function logicalIdAt(spans, offset) {
+  return spanAt(spans, offset)?.logicalId || '';
 }
 
-function logicalIdAt(spans, offset) {
-  for (const s of spans) if (offset >= s.start && offset < s.end) return s.logicalId;
-  return '';
+function spanAt(spans, offset) {
+  return spans.find((s) => offset >= s.start && offset < s.end);
 }
 
 function readJson(file) {
@@ -121,4 +120,4 @@ function truncate(s, max) {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-module.exports = { globToRegExp, globMatch, resourceSpans, lineOffsets, logicalIdAt, readJson, toPosix, truncate };
+module.exports = { globToRegExp, globMatch, resourceSpans, logicalIdAt, spanAt, readJson, toPosix, truncate };

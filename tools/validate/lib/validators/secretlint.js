@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 const { runCommand } = require('../proc');
 const { finding } = require('../finding');
-const { resourceSpans, logicalIdAt, toPosix } = require('../util');
+const { resourceSpans, spanAt, toPosix } = require('../util');
 
 const name = 'secretlint';
 const CHUNK = 400;
@@ -55,10 +55,11 @@ async function run(ctx) {
     if (!r.messages?.length) continue;
     const spans = resourceSpans(r.sourceContent ?? fs.readFileSync(r.filePath, 'utf8'));
     for (const m of r.messages) {
+      const span = spanAt(spans, m.range?.[0] ?? -1);
       findings.push(finding({
-        validator: name, template: t, logicalId: logicalIdAt(spans, m.range?.[0] ?? -1), ...ruleOf(m),
+        validator: name, template: t, logicalId: span?.logicalId, ...ruleOf(m),
         severity: m.severity === 'error' ? 'error' : 'warning', blocking: true,
-        message: m.message, location: m.loc ? `line ${m.loc.start.line}` : '',
+        message: m.message, location: `${span ? `${span.section}.${span.logicalId}, ` : ''}${m.loc ? `line ${m.loc.start.line}` : ''}`,
       }));
     }
   }
