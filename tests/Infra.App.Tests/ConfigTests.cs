@@ -1,0 +1,61 @@
+using Infra.App.Config;
+using Infra.Constructs.Deployment;
+
+namespace Infra.App.Tests;
+
+public class ConfigTests
+{
+    private static Func<string, object?> Context(params (string Key, object Value)[] values) =>
+        key => values.FirstOrDefault(v => v.Key == key).Value;
+
+    [Fact]
+    public void DefaultSelectsEveryEnvironment() =>
+        AppConfig.Select(Context()).Select(e => e.Name).Should().Equal("dev", "prod");
+
+    [Fact]
+    public void EnvSelectsOne() =>
+        AppConfig.Select(Context(("env", "prod"))).Should().ContainSingle().Which.Name.Should().Be("prod");
+
+    [Fact]
+    public void UnknownEnvListsTheValidChoices()
+    {
+        var act = () => AppConfig.Select(Context(("env", "nosuch")));
+        act.Should().Throw<ConfigException>().WithMessage("Unknown environment -c env=nosuch. Valid: dev, prod, all.");
+    }
+
+    [Fact]
+    public void TrafficOverridesApplyToTheSelectedEnvironment()
+    {
+        var dev = AppConfig.Select(Context(("env", "dev"), ("activeColor", "Green"), ("canaryPercent", "10"), ("idleCapacity", "warm"))).Single();
+        dev.Traffic.Should().Be(new TrafficPlan { ActiveColor = TrafficColor.Green, CanaryPercent = 10, IdleCapacity = IdleCapacity.Warm });
+    }
+
+    [Fact]
+    public void NumbersFromJsonContextAreAccepted() =>
+        AppConfig.Select(Context(("env", "dev"), ("canaryPercent", 25))).Single().Traffic.CanaryPercent.Should().Be(25);
+
+    [Theory]
+    [InlineData("activeColor", "purple", "Valid: blue, green.")]
+    [InlineData("activeColor", "1", "Valid: blue, green.")]
+    [InlineData("canaryPercent", "ten", "Valid: a whole number from 0 to 100.")]
+    [InlineData("canaryPercent", "101", "Valid: a whole number from 0 to 100.")]
+    [InlineData("canaryPercent", "-5", "Valid: a whole number from 0 to 100.")]
+    [InlineData("canaryPercent", "1e2", "Valid: a whole number from 0 to 100.")]
+    [InlineData("idleCapacity", "cold", "Valid: scaleToZero, warm.")]
+    [InlineData("account", "12345", "Valid: a 12-digit AWS account id.")]
+    [InlineData("region", "mars-north-1a", "Valid: an AWS region such as eu-west-1.")]
+    public void BadContextValuesListTheValidChoices(string key, string value, string valid)
+    {
+        var act = () => AppConfig.Select(Context((key, value)));
+        act.Should().Throw<ConfigException>().WithMessage($"*-c {key}={value}*{valid}");
+    }
+
+    [Fact]
+    public void EnvironmentRangesDoNotOverlap()
+    {
+        var blocks = Environments.All.Values.Select(e => (e.Name, Cidr: Infra.Constructs.Validation.Cidr.TryParse(e.VpcCidr, out var c) ? c : throw new InvalidOperationException(e.Name))).ToList();
+        foreach (var a in blocks)
+            foreach (var b in blocks.Where(b => b.Name != a.Name))
+                a.Cidr.Overlaps(b.Cidr).Should().BeFalse($"{a.Name} and {b.Name}");
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+
+namespace Infra.App.Tests;
+
+/// <summary>Properties of the whole synthesized environment that must hold for every stack.</summary>
+[Collection(ReferenceAppCollection.Name)]
+public class ReferenceAppTests(ReferenceAppFixture app)
+{
+    private IEnumerable<(string Stack, string Id, JsonObject Resource)> Resources(string? type = null) =>
+        app.Templates.SelectMany(t => t.Value["Resources"]!.AsObject()
+            .Where(r => type is null || r.Value!["Type"]!.GetValue<string>() == type)
+            .Select(r => (t.Key, r.Key, r.Value!.AsObject())));
+
+    [Fact]
+    public void SynthesizesBothEnvironmentsWithoutAnAccount() =>
+        app.Templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web", "Prod-Network", "Prod-Web"]);
+
+    [Fact]
+    public void BuiltInCloudFormationValidationReportsNothing()
+    {
+        var report = Path.Combine(app.OutDir, "validation-report.json");
+        File.Exists(report).Should().BeTrue("the built-in validation ran");
+        var plugins = JsonNode.Parse(File.ReadAllText(report))!["pluginReports"]!.AsArray();
+        plugins.SelectMany(p => p!["violations"]?.AsArray() ?? []).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void NoSecurityGroupAcceptsSshOrAnythingButWebPortsFromTheInternet()
+    {
+        foreach (var (stack, id, r) in Resources("AWS::EC2::SecurityGroup"))
+            foreach (var rule in r["Properties"]!["SecurityGroupIngress"]?.AsArray() ?? [])
+            {
+                var cidr = rule!["CidrIp"]?.GetValue<string>() ?? rule["CidrIpv6"]?.GetValue<string>();
+                if (cidr is "0.0.0.0/0" or "::/0")
+                    rule["FromPort"]!.GetValue<int>().Should().BeOneOf([80, 443], $"{stack}/{id} opens to the internet");
+            }
+    }
+
+    [Fact]
+    public void EveryLaunchTemplateRequiresImdsv2AndEncryptsItsVolumes()
+    {
+        var templates = Resources("AWS::EC2::LaunchTemplate").ToList();
+        templates.Should().HaveCount(4);
+        foreach (var (_, _, r) in templates)
+        {
+            var data = r["Properties"]!["LaunchTemplateData"]!;
+            data["MetadataOptions"]!["HttpTokens"]!.GetValue<string>().Should().Be("required");
+            data["BlockDeviceMappings"]!.AsArray().Should().OnlyContain(b => b!["Ebs"]!["Encrypted"]!.GetValue<bool>());
+        }
+    }
+
+    [Fact]
+    public void ProdServesHttpsAndRedirectsHttpAndIsProtected()
+    {
+        var listeners = app.Templates["Prod-Web"].ToJsonString();
+        listeners.Should().Contain("\"Protocol\":\"HTTPS\"").And.Contain("\"StatusCode\":\"HTTP_301\"");
+        listeners.Should().Contain("{\"Key\":\"deletion_protection.enabled\",\"Value\":\"true\"}");
+        app.Templates["Dev-Web"].ToJsonString().Should().Contain("{\"Key\":\"deletion_protection.enabled\",\"Value\":\"false\"}");
+    }
+
+    [Fact]
+    public void ProdHasANatGatewayPerZoneAndDevOne()
+    {
+        Resources("AWS::EC2::NatGateway").Count(r => r.Stack == "Prod-Network").Should().Be(2);
+        Resources("AWS::EC2::NatGateway").Count(r => r.Stack == "Dev-Network").Should().Be(1);
+    }
+
+    [Fact]
+    public void DevScalesTheIdleColorToZeroAndProdKeepsItWarm()
+    {
+        var groups = Resources("AWS::AutoScaling::AutoScalingGroup").ToDictionary(r => (r.Stack, r.Id.Contains("Green") ? "green" : "blue"), r => r.Resource["Properties"]!);
+        groups[("Dev-Web", "green")]["MaxSize"]!.GetValue<string>().Should().Be("0");
+        groups[("Dev-Web", "blue")]["MinSize"]!.GetValue<string>().Should().Be("1");
+        groups[("Prod-Web", "green")]["MinSize"]!.GetValue<string>().Should().Be("2");
+    }
+
+    [Fact]
+    public void NoTemplateCarriesASecretValue()
+    {
+        foreach (var (stack, template) in app.Templates)
+        {
+            var text = template.ToJsonString();
+            text.Should().NotContain("\"SecretString\"", stack).And.NotContain("PRIVATE KEY", stack);
+            System.Text.RegularExpressions.Regex.IsMatch(text, "(AKIA|ASIA)[0-9A-Z]{16}").Should().BeFalse(stack);
+        }
+    }
+}
