@@ -4,6 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const path = require('path');
+const crypto = require('crypto');
 const { spawnSync } = require('child_process');
 const {
   runTool, tempDir, copyFixtures, randomAccessKeyId, documentationExampleKeyId, parameterTemplate, writeJson, select,
@@ -138,15 +139,23 @@ test('--repo runs secretlint over the tracked files of the repository only', () 
   fs.mkdirSync(path.join(repo, 'config'));
   fs.writeFileSync(path.join(repo, 'config', 'app.env'), `AWS_ACCESS_KEY_ID=${randomAccessKeyId()}\n`);
   fs.writeFileSync(path.join(repo, 'README.md'), `Example from the AWS docs: ${documentationExampleKeyId()}\n`);
+  // Account ids: placeholders (twelve equal digits, the documentation's 1234...9012) are allowed
+  // by .secretlintrc.json, a random one is reported.
+  const randomAccount = String(crypto.randomInt(2e11, 9e11)); // twelve digits
+  fs.writeFileSync(path.join(repo, 'placeholder.js'), `const env = { account: '${'1'.repeat(12)}' };\nconst doc = { account: '${'123456789012'}' };\n`);
+  fs.writeFileSync(path.join(repo, 'real.js'), `const env = { account: '${randomAccount}' };\n`);
   fs.writeFileSync(path.join(repo, 'untracked.env'), `AWS_ACCESS_KEY_ID=${randomAccessKeyId()}\n`);
-  git('add', 'config/app.env', 'README.md');
+  git('add', 'config/app.env', 'README.md', 'placeholder.js', 'real.js');
   const dir = copyFixtures('clean', tempDir('repo-cdkout'));
   cleanups.push(dir);
   const r = runTool([dir, '--only', 'secretlint', '--repo-root', repo]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const f = select(r.json, { validator: 'secretlint' });
-  assert.deepEqual(f.map((x) => [x.template, x.logicalId, x.stack]), [['config/app.env', 'config/app.env', '(repo)']]);
-  assert.match(r.json.validators.secretlint.meta.scanned, /2 tracked file/);
+  assert.deepEqual(f.map((x) => [x.template, x.logicalId, x.stack, x.aliases.includes(`${x.rule}:AWSAccountID`)]).sort(), [
+    ['config/app.env', 'config/app.env', '(repo)', false],
+    ['real.js', 'real.js', '(repo)', true],
+  ]);
+  assert.match(r.json.validators.secretlint.meta.scanned, /4 tracked file/);
 });
 
 test('the run itself failing exits 2: no assembly, a bad acknowledgements file', () => {
