@@ -159,7 +159,9 @@ test('--repo runs secretlint over the tracked files of the repository only', () 
 });
 
 test('the run itself failing exits 2: no assembly, a bad acknowledgements file', () => {
-  const missing = runTool([path.join(tempDir('missing'), 'cdk.out')]);
+  const empty = tempDir('missing');
+  cleanups.push(empty);
+  const missing = runTool([path.join(empty, 'cdk.out')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no cloud assembly/);
   const dir = copyFixtures('clean', tempDir('badack'));
