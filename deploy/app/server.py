@@ -3,7 +3,7 @@
 
 Python 3 standard library only; compatible with Python 3.9 (Amazon Linux 2023's
 /usr/bin/python3). One process per port: systemd starts app@PORT.service, which
-runs bin/start with PORT set; nginx balances over 127.0.0.1:8001..8000+N.
+runs start with PORT set; nginx balances over 127.0.0.1:8001..8000+N.
 
 Routes:
   APP_HEALTH_PATH (default /health)  200 "ok"

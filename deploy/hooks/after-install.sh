@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AfterInstall: the new files are in APP_DIR. Make them root-owned and read-only for
 # the app user (code needs no write access; static/ must be readable by nginx), make
-# bin/* executable, and reload systemd so unit changes made by the instance are seen.
+# start executable, and reload systemd so unit changes made by the instance are seen.
 # The appspec permissions section sets the same modes; this hook enforces them for
 # any file the appspec patterns do not reach.
 set -euo pipefail
@@ -12,13 +12,13 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 hook_banner
 check_app_dir
 [[ -d "$APP_DIR" ]] || die "$APP_DIR does not exist after the Install step"
-[[ -f "$APP_DIR/bin/start" ]] || die "$APP_DIR/bin/start is missing: is appspec.yml's files section right?"
+[[ -f "$APP_DIR/start" ]] || die "$APP_DIR/start is missing: is appspec.yml's files section right?"
 
 chown -R -h -- "$APP_OWNER" "$APP_DIR"
 find "$APP_DIR" -type d -exec chmod 0755 -- {} +
 find "$APP_DIR" -type f -exec chmod 0644 -- {} +
-find "$APP_DIR/bin" -type f -exec chmod 0755 -- {} +
-log "set owner $APP_OWNER, directories 0755, files 0644, bin/* 0755 under $APP_DIR"
+chmod 0755 -- "$APP_DIR/start"
+log "set owner $APP_OWNER, directories 0755, files 0644, start 0755 under $APP_DIR"
 
 version="$(cat -- "$APP_DIR/VERSION" 2>/dev/null || echo unknown)"
 if have_systemctl; then

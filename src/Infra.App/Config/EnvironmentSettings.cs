@@ -6,6 +6,9 @@ namespace Infra.App.Config;
 /// <summary>Domain of an environment. Without one, the environment serves plain HTTP on the load balancer's DNS name.</summary>
 public sealed record DomainSettings(string DomainName, string ZoneName, Infra.Constructs.Dns.HostedZoneSource ZoneSource, string? HostedZoneId = null);
 
+/// <summary>AMI ids of the blue and green fleets; null means the latest Amazon Linux 2023.</summary>
+public sealed record ColorImages(string? Blue = null, string? Green = null);
+
 /// <summary>Everything that differs between environments, in one typed record. Reviewed in pull requests.</summary>
 public sealed record EnvironmentSettings
 {
@@ -19,6 +22,8 @@ public sealed record EnvironmentSettings
     public required string VpcCidr { get; init; }
     /// <summary>NAT gateways (1 = cost, one per AZ = availability).</summary>
     public int NatGateways { get; init; } = 1;
+    /// <summary>Pinned or golden AMI per color (null: latest Amazon Linux 2023). A new image goes to the idle color first.</summary>
+    public ColorImages Images { get; init; } = new();
     /// <summary>Server type.</summary>
     public string InstanceType { get; init; } = "t3.small";
     /// <summary>Servers per fleet.</summary>

@@ -55,6 +55,8 @@ public sealed class WebStack : Stack
         {
             LoadBalancer = LoadBalancer,
             Traffic = settings.Traffic,
+            Blue = p => p with { AmiId = settings.Images.Blue },
+            Green = p => p with { AmiId = settings.Images.Green },
             Fleet = new WebFleetProps
             {
                 Vpc = vpc,

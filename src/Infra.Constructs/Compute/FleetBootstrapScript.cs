@@ -89,7 +89,7 @@ public static class FleetBootstrapScript
         WorkingDirectory=/opt/app/current
         EnvironmentFile=/etc/app/app.env
         Environment=PORT=%i
-        ExecStart=/opt/app/current/bin/start
+        ExecStart=/opt/app/current/start
         Restart=always
         RestartSec=2
         NoNewPrivileges=true
@@ -128,6 +128,7 @@ public static class FleetBootstrapScript
             .Append(CultureInfo.InvariantCulture, $"APP_PROCESS_COUNT={o.AppProcessCount}\n")
             .Append(CultureInfo.InvariantCulture, $"APP_BASE_PORT={o.AppBasePort}\n")
             .Append(CultureInfo.InvariantCulture, $"APP_HEALTH_PATH={o.HealthCheckPath}\n")
+            .Append(CultureInfo.InvariantCulture, $"APP_NGINX_PORT={o.InstancePort}\n")
             .Append(CultureInfo.InvariantCulture, $"APP_ENVIRONMENT={o.EnvironmentName}\n");
         if (o.Color is not null) env.Append(CultureInfo.InvariantCulture, $"APP_COLOR={o.Color}\n");
         if (o.AppSecretArn is not null) env.Append(CultureInfo.InvariantCulture, $"APP_SECRET_ARN={o.AppSecretArn}\n");
@@ -149,19 +150,19 @@ public static class FleetBootstrapScript
             REGION=$(curl -fsS -H "X-aws-ec2-metadata-token: ${IMDS_TOKEN}" http://169.254.169.254/latest/meta-data/placement/region)
             dnf install -y nginx aws-cfn-bootstrap
             id app >/dev/null 2>&1 || useradd --system --home-dir /opt/app --shell /sbin/nologin app
-            install -d -o app -g app /opt/app /opt/app/current /opt/app/current/bin /opt/app/current/static
+            # Code is root-owned and read-only for the app user; CodeDeploy hooks keep it so.
+            install -d -o root -g root -m 0755 /opt/app /opt/app/current /opt/app/current/static
             install -d -m 0755 /etc/app
             # App config: names and ARNs only; the app reads its secret from Secrets Manager at run time.
             cat > /etc/app/app.env <<'APPENV'
             {{env}}APPENV
             echo "AWS_REGION=${REGION}" >> /etc/app/app.env
             chmod 0644 /etc/app/app.env
-            if [ ! -x /opt/app/current/bin/start ]; then
-            cat > /opt/app/current/bin/start <<'APP'
+            if [ ! -x /opt/app/current/start ]; then
+            cat > /opt/app/current/start <<'APP'
             {{PlaceholderApp}}
             APP
-            chmod 0755 /opt/app/current/bin/start
-            chown -R app:app /opt/app/current
+            chmod 0755 /opt/app/current/start
             fi
             cat > /etc/systemd/system/app@.service <<'UNIT'
             {{AppUnit}}

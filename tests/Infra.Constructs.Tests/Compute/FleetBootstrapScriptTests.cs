@@ -45,7 +45,7 @@ public class FleetBootstrapScriptTests
         var script = FleetBootstrapScript.Render(Options);
         foreach (var line in new[] { "APP_PROCESS_COUNT=3", "APP_BASE_PORT=8001", "APP_HEALTH_PATH=/health", "APP_ENVIRONMENT=dev", "APP_COLOR=blue", "APP_SECRET_ARN=arn:aws:secretsmanager:" })
             script.Should().Contain(line);
-        script.Should().Contain("/opt/app/current/bin/start").And.Contain("EnvironmentFile=/etc/app/app.env").And.Contain("User=app");
+        script.Should().Contain("/opt/app/current/start").And.Contain("EnvironmentFile=/etc/app/app.env").And.Contain("User=app");
     }
 
     [Fact]

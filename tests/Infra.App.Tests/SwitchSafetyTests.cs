@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Infra.App.Config;
+using Infra.Constructs.Deployment;
+using CdkApp = Amazon.CDK.App;
+
+namespace Infra.App.Tests;
+
+/// <summary>
+/// Proof that each deployment step is safe: the templates before and after are compared by the
+/// engine of `cdk diff` (@aws-cdk/cloudformation-diff, via tools/cfn-diff/classify.js), whose
+/// replacement rules come from the CloudFormation resource specification. No resource on the
+/// traffic path may be replaced or removed.
+/// </summary>
+public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<SwitchSafetyTests.Fixture>
+{
+    /// <summary>Resource types on the traffic path.</summary>
+    public static readonly string[] TrafficPath =
+    [
+        "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::AutoScaling::AutoScalingGroup", "AWS::SecretsManager::Secret",
+        "AWS::Route53::RecordSet", "AWS::Route53::HostedZone", "AWS::CertificateManager::Certificate", "AWS::EC2::NatGateway",
+    ];
+
+    public sealed record Change(string Stack, string LogicalId, string Type, string Kind, string[] ChangedProperties);
+
+    public sealed class Fixture : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "switch-safety-" + Guid.NewGuid().ToString("N"));
+        private readonly Dictionary<string, Dictionary<string, string>> _files = [];
+
+        public Fixture() => Directory.CreateDirectory(_dir);
+
+        /// <summary>Synthesizes prod with <paramref name="settings"/> once per name; returns stack name → template file.</summary>
+        public Dictionary<string, string> Synth(string name, EnvironmentSettings settings)
+        {
+            if (_files.TryGetValue(name, out var cached)) return cached;
+            var app = AppFactory.Create(validation: false);
+            Program.Build(app, [settings]);
+            var files = new Dictionary<string, string>();
+            foreach (var stack in app.Synth().Stacks)
+            {
+                var path = Path.Combine(_dir, $"{name}.{stack.StackName}.json");
+                File.WriteAllText(path, JsonSerializer.Serialize(stack.Template));
+                files[stack.StackName] = path;
+            }
+            return _files[name] = files;
+        }
+
+        /// <summary>Every changed resource between two variants, classified by the cdk diff engine.</summary>
+        public List<Change> Diff(string before, EnvironmentSettings a, string after, EnvironmentSettings b)
+        {
+            var old = Synth(before, a); var @new = Synth(after, b);
+            var changes = new List<Change>();
+            foreach (var stack in old.Keys.Union(@new.Keys))
+            {
+                var json = Classify(old.GetValueOrDefault(stack, "-"), @new.GetValueOrDefault(stack, "-"));
+                foreach (var r in json["resources"]!.AsArray())
+                    changes.Add(new Change(stack, r!["logicalId"]!.GetValue<string>(), r["type"]!.GetValue<string>(), r["change"]!.GetValue<string>(),
+                        r["changedProperties"]?.AsArray().Select(p => p!.GetValue<string>()).ToArray() ?? []));
+            }
+            return changes;
+        }
+
+        private static JsonNode Classify(string oldFile, string newFile)
+        {
+            var root = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(root, "Infra.sln"))) root = Path.GetDirectoryName(root)!;
+            var psi = new ProcessStartInfo("node", [Path.Combine(root, "tools/cfn-diff/classify.js"), oldFile, newFile])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var node = Process.Start(psi)!;
+            var stdout = node.StandardOutput.ReadToEndAsync();
+            var stderr = node.StandardError.ReadToEnd();
+            node.WaitForExit();
+            if (node.ExitCode != 0) throw new InvalidOperationException($"classify.js failed ({node.ExitCode}): {stderr} (run bash tools/setup)");
+            return JsonNode.Parse(stdout.Result)!;
+        }
+
+        public void Dispose() => Directory.Delete(_dir, recursive: true);
+    }
+
+    private static readonly EnvironmentSettings Prod = Environments.Prod;
+    private static EnvironmentSettings WithTraffic(TrafficColor active, int canary) => Prod with { Traffic = Prod.Traffic with { ActiveColor = active, CanaryPercent = canary } };
+
+    private static void NothingOnTheTrafficPathIsReplacedOrRemoved(IEnumerable<Change> changes) =>
+        changes.Where(c => TrafficPath.Contains(c.Type) && c.Kind is "replaced" or "may-replace" or "removed")
+            .Should().BeEmpty("a traffic switch must not replace or remove anything clients depend on");
+
+    [Fact]
+    public void FlipToGreen_ChangesOnlyTheRuleWeightsAndReplacesNothing()
+    {
+        var changes = f.Diff("blue", Prod, "green", WithTraffic(TrafficColor.Green, 0));
+        NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+        changes.Should().Contain(c => c.Type == "AWS::ElasticLoadBalancingV2::ListenerRule" && c.Kind == "updated" && c.ChangedProperties.Contains("Actions"));
+        changes.Should().ContainSingle("a flip between warm fleets touches only the listener rule");
+    }
+
+    [Fact]
+    public void RollbackToBlue_IsTheReverseChange()
+    {
+        var forward = f.Diff("blue", Prod, "green", WithTraffic(TrafficColor.Green, 0));
+        var back = f.Diff("green", WithTraffic(TrafficColor.Green, 0), "blue", Prod);
+        NothingOnTheTrafficPathIsReplacedOrRemoved(back);
+        back.Select(c => (c.LogicalId, c.Kind)).Should().BeEquivalentTo(forward.Select(c => (c.LogicalId, c.Kind)));
+    }
+
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(10, 50)]
+    [InlineData(50, 100)]
+    [InlineData(50, 0)]
+    public void CanaryStep_ChangesOnlyTheRuleWeights(int from, int to)
+    {
+        var changes = f.Diff($"canary{from}", WithTraffic(TrafficColor.Blue, from), $"canary{to}", WithTraffic(TrafficColor.Blue, to));
+        NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+        changes.Should().ContainSingle().Which.Type.Should().Be("AWS::ElasticLoadBalancingV2::ListenerRule");
+    }
+
+    [Fact]
+    public void NewAmiOnTheIdleColor_UpdatesItsLaunchTemplateAndReplacesNothing()
+    {
+        var changes = f.Diff("blue", Prod, "green-ami", Prod with { Images = new ColorImages(Green: "ami-0123456789abcdef0") });
+        NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+        changes.Should().Contain(c => c.Type == "AWS::EC2::LaunchTemplate" && c.LogicalId.Contains("Green") && c.Kind == "updated");
+        changes.Should().NotContain(c => c.LogicalId.Contains("Blue"), "the live color is untouched");
+    }
+
+    [Fact]
+    public void CapacityChange_UpdatesTheGroupsInPlace()
+    {
+        var changes = f.Diff("blue", Prod, "bigger", Prod with { MaxCapacity = 12 });
+        NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+        changes.Should().Contain(c => c.Type == "AWS::AutoScaling::AutoScalingGroup" && c.Kind == "updated" && c.ChangedProperties.Contains("MaxSize"));
+    }
+
+    [Fact]
+    public void WarmUpThenFlipThenScaleToZero_NeverReplacesTheTrafficPath()
+    {
+        var dev = Environments.Dev;
+        EnvironmentSettings Step(TrafficColor active, IdleCapacity idle) => dev with { Traffic = dev.Traffic with { ActiveColor = active, IdleCapacity = idle } };
+        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-blue-cold", Step(TrafficColor.Blue, IdleCapacity.ScaleToZero), "dev-blue-warm", Step(TrafficColor.Blue, IdleCapacity.Warm)));
+        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-blue-warm", Step(TrafficColor.Blue, IdleCapacity.Warm), "dev-green-warm", Step(TrafficColor.Green, IdleCapacity.Warm)));
+        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-green-warm", Step(TrafficColor.Green, IdleCapacity.Warm), "dev-green-cold", Step(TrafficColor.Green, IdleCapacity.ScaleToZero)));
+    }
+
+    [Fact]
+    public void TheCheckCanFail_ANewVpcRangeReplacesTheNetwork()
+    {
+        var changes = f.Diff("blue", Prod, "new-cidr", Prod with { VpcCidr = "10.21.0.0/16" });
+        changes.Should().Contain(c => c.Type == "AWS::EC2::VPC" && c.Kind == "replaced");
+        var act = () => NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+        act.Should().Throw<Exception>();
+    }
+}
