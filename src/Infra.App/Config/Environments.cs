@@ -42,6 +42,7 @@ public static class Environments
         MaxCapacity = 8,
         AppProcessCount = 4,
         DeletionProtection = true,
+        Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
         // Replace with your own domain; ZoneSource.Import with your zone id avoids creating a zone.
         Domain = new DomainSettings("app.example.com", "example.com", HostedZoneSource.Create),
         Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.Warm },

@@ -48,6 +48,7 @@ public sealed class WebStack : Stack
             SecurityGroup = groups.LoadBalancer,
             Certificate = domain?.Certificate,
             DeletionProtection = settings.DeletionProtection,
+            Firewall = settings.Firewall,
         });
         domain?.PointAt(LoadBalancer.LoadBalancer, dualStack: false);
 

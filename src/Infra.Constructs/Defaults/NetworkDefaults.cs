@@ -17,6 +17,6 @@ public static class NetworkDefaults
     public const int PrivateSubnetMask = 20;
     /// <summary>Isolated (no internet route) subnet size.</summary>
     public const int IsolatedSubnetMask = 24;
-    /// <summary>How long VPC flow logs are kept.</summary>
-    public const RetentionDays FlowLogRetention = RetentionDays.THREE_MONTHS;
+    /// <summary>How long VPC flow logs are kept: a year, as incident reviews and audits expect.</summary>
+    public const RetentionDays FlowLogRetention = RetentionDays.ONE_YEAR;
 }

@@ -28,7 +28,10 @@ public sealed class RevisionBucket : Construct
         Bucket = new Bucket(this, "Bucket", new BucketProps
         {
             Versioned = true,
-            Encryption = BucketEncryption.S3_MANAGED,
+            // A customer-managed key with a bucket key (fewer KMS calls); readers get kms:Decrypt on it.
+            Encryption = BucketEncryption.KMS,
+            EncryptionKey = props.EncryptionKey ?? Infra.Constructs.Security.EncryptionKeys.Create(this, "Key", $"Encrypts CodeDeploy revisions of {Node.Path}"),
+            BucketKeyEnabled = true,
             EnforceSSL = true,
             BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
             ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -41,8 +44,23 @@ public sealed class RevisionBucket : Construct
                 new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Duration.Days(7) },
             ],
         });
+        // Object events go to EventBridge (e.g. to start a deployment when a revision lands).
+        BucketEvents.SendToEventBridge(Bucket);
     }
 
-    /// <summary>Lets <paramref name="grantee"/> read revision bundles (the <c>revisions/</c> prefix only).</summary>
-    public Grant GrantReadRevisions(IGrantable grantee) => Bucket.GrantRead(grantee, Prefix + "*");
+    /// <summary>
+    /// Lets <paramref name="grantee"/> download revision bundles: <c>s3:GetObject</c> and
+    /// <c>s3:GetObjectVersion</c> (deployments pin a version) on the <c>revisions/</c> prefix, and
+    /// decrypt with the bucket's key. No listing, no other prefix.
+    /// </summary>
+    public void GrantReadRevisions(IGrantable grantee)
+    {
+        grantee.GrantPrincipal.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadCodeDeployRevisions",
+            Actions = ["s3:GetObject", "s3:GetObjectVersion"],
+            Resources = [Bucket.ArnForObjects(Prefix + "*")],
+        }));
+        Bucket.EncryptionKey?.GrantDecrypt(grantee);
+    }
 }

@@ -8,6 +8,9 @@ public sealed class RevisionBucketProps
     /// <summary>Days old (non-current) revision versions are kept (1-3650). Default: 90.</summary>
     public int? NoncurrentRetentionDays { get; init; }
 
+    /// <summary>KMS key that encrypts revisions. Default: a new key with rotation on.</summary>
+    public Amazon.CDK.AWS.KMS.IKey? EncryptionKey { get; init; }
+
     /// <summary>Bucket for S3 server access logs of this bucket. Default: none.</summary>
     public IBucket? ServerAccessLogsBucket { get; init; }
 }

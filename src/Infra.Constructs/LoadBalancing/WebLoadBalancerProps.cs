@@ -33,6 +33,16 @@ public sealed class WebLoadBalancerProps
     /// <summary>Idle connection timeout in seconds (1-4000). Default: 60.</summary>
     public int? IdleTimeoutSeconds { get; init; }
 
+    /// <summary>
+    /// Web application firewall in front of the load balancer. Default: <see cref="WebFirewall.None"/>.
+    /// <see cref="WebFirewall.AwsManagedRules"/> creates a WAFv2 web ACL with the AWS managed
+    /// common, known-bad-inputs and IP-reputation rule groups (about USD 5/month plus requests).
+    /// </summary>
+    public WebFirewall? Firewall { get; init; }
+
+    /// <summary>ARN of an existing WAFv2 web ACL (REGIONAL) to associate. Default: none. Rejected together with <see cref="WebFirewall.AwsManagedRules"/>.</summary>
+    public string? WebAclArn { get; init; }
+
     /// <summary>Serve IPv6 clients too; needs a dual-stack VPC. Default: false.</summary>
     public bool? DualStack { get; init; }
 }

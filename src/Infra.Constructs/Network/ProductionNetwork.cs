@@ -100,9 +100,11 @@ public sealed class ProductionNetwork : Construct
 
         if (props.FlowLogs ?? true)
         {
+            var key = props.FlowLogEncryptionKey ?? Infra.Constructs.Security.EncryptionKeys.ForLogs(this, "FlowLogKey", "VPC flow logs of " + Node.Path);
             var group = new LogGroup(this, "FlowLogGroup", new LogGroupProps
             {
                 Retention = props.FlowLogRetention ?? NetworkDefaults.FlowLogRetention,
+                EncryptionKey = key,
                 RemovalPolicy = RemovalPolicy.RETAIN,
             });
             vpc.AddFlowLog("FlowLog", new FlowLogOptions

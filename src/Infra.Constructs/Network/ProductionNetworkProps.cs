@@ -29,8 +29,11 @@ public sealed class ProductionNetworkProps
     /// <summary>Record VPC flow logs (all traffic) to CloudWatch Logs. Default: true.</summary>
     public bool? FlowLogs { get; init; }
 
-    /// <summary>Flow log retention. Default: three months.</summary>
+    /// <summary>Flow log retention. Default: one year.</summary>
     public RetentionDays? FlowLogRetention { get; init; }
+
+    /// <summary>KMS key that encrypts the flow log group. Default: a new key with rotation on, usable by CloudWatch Logs of this account and region only.</summary>
+    public Amazon.CDK.AWS.KMS.IKey? FlowLogEncryptionKey { get; init; }
 
     /// <summary>Give the VPC an Amazon-provided IPv6 block too, so a dual-stack load balancer can serve IPv6 clients. Default: false.</summary>
     public bool? DualStack { get; init; }

@@ -32,6 +32,7 @@ public sealed partial class AppSecret : Construct
             SecretName = props.SecretName,
             Description = props.Description ?? "Application secret (generated; read at run time by the web servers)",
             RemovalPolicy = RemovalPolicy.RETAIN,
+            EncryptionKey = props.EncryptionKey ?? Infra.Constructs.Security.EncryptionKeys.Create(this, "Key", $"Encrypts the application secret of {Node.Path}"),
             GenerateSecretString = new SecretStringGenerator
             {
                 PasswordLength = length,

@@ -12,6 +12,9 @@ public sealed class AppSecretProps
     /// <summary>Length of the generated value (32-4096). Default: 48.</summary>
     public int? Length { get; init; }
 
+    /// <summary>KMS key that encrypts the secret. Default: a new customer-managed key with rotation on (readers get kms:Decrypt through Secrets Manager only).</summary>
+    public Amazon.CDK.AWS.KMS.IKey? EncryptionKey { get; init; }
+
     /// <summary>JSON key of the generated value, e.g. <c>password</c>; the secret becomes a JSON object. Default: the secret is the plain value.</summary>
     public string? GenerateKey { get; init; }
 }

@@ -28,6 +28,8 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
         public JsonObject HttpsJson { get; }
         public Template Http { get; }
         public Template Pinned { get; }
+        public Template Firewalled { get; }
+        public Template ExistingAcl { get; }
 
         public Fixture()
         {
@@ -43,6 +45,8 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
                 var (lb, vpc) = Build(s, p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, AccessLogs = false });
                 lb.Route([new WeightedTarget(TargetGroup(s, vpc, "Only"), 1)]);
             });
+            Firewalled = TestStacks.Synth(s => Build(s, p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, Firewall = WebFirewall.AwsManagedRules, AccessLogs = false }));
+            ExistingAcl = TestStacks.Synth(s => Build(s, p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, WebAclArn = ExistingAclArn, AccessLogs = false }));
             var pinned = TestStacks.NewPinnedStack();
             Build(pinned);
             Pinned = Template.FromStack(pinned);
@@ -176,6 +180,81 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
             }),
         });
     }
+
+    private const string ExistingAclArn = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop/0a1b2c3d-0000-1111-2222-333344445555";
+
+    [Fact]
+    public void NoFirewallByDefault()
+    {
+        f.Https.ResourceCountIs("AWS::WAFv2::WebACL", 0);
+        f.Https.ResourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+    }
+
+    [Fact]
+    public void ManagedRulesFirewallIsCreatedAndAssociated()
+    {
+        var names = new[] { "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet" };
+        f.Firewalled.HasResourceProperties("AWS::WAFv2::WebACL", new Dictionary<string, object>
+        {
+            ["Scope"] = "REGIONAL",
+            ["DefaultAction"] = new Dictionary<string, object> { ["Allow"] = new Dictionary<string, object>() },
+            ["Rules"] = names.Select((n, i) => (object)Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Priority"] = i,
+                ["Statement"] = new Dictionary<string, object> { ["ManagedRuleGroupStatement"] = new Dictionary<string, object> { ["VendorName"] = "AWS", ["Name"] = n } },
+            })).ToArray(),
+        });
+        f.Firewalled.HasResourceProperties("AWS::WAFv2::WebACLAssociation", new Dictionary<string, object>
+        {
+            ["ResourceArn"] = new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("LbAlb") },
+            ["WebACLArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("LbWebAcl"), "Arn" } },
+        });
+    }
+
+    [Fact]
+    public void ManagedRulesFirewallLogsToAnEncryptedWafLogGroupKeptAYear()
+    {
+        f.Firewalled.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object>
+        {
+            ["LogGroupName"] = Match.StringLikeRegexp("^aws-waf-logs-"),
+            ["RetentionInDays"] = 365,
+            ["KmsKeyId"] = Match.AnyValue(),
+        });
+        f.Firewalled.HasResourceProperties("AWS::WAFv2::LoggingConfiguration", new Dictionary<string, object>
+        {
+            ["ResourceArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("LbWebAcl"), "Arn" } },
+            ["LogDestinationConfigs"] = new object[] { new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("LbWebAclLogs"), "Arn" } } },
+        });
+    }
+
+    [Fact]
+    public void AccessLogBucketSendsObjectEventsToEventBridgeWithoutACustomResource()
+    {
+        f.Https.HasResourceProperties("AWS::S3::Bucket", new Dictionary<string, object>
+        {
+            ["NotificationConfiguration"] = new Dictionary<string, object> { ["EventBridgeConfiguration"] = new Dictionary<string, object> { ["EventBridgeEnabled"] = true } },
+        });
+        f.Https.ResourceCountIs("Custom::S3BucketNotifications", 0);
+    }
+
+    [Fact]
+    public void AnExistingWebAclIsAssociatedByArn()
+    {
+        f.ExistingAcl.ResourceCountIs("AWS::WAFv2::WebACL", 0);
+        f.ExistingAcl.HasResourceProperties("AWS::WAFv2::WebACLAssociation", new Dictionary<string, object> { ["WebACLArn"] = ExistingAclArn });
+    }
+
+    [Fact]
+    public void RejectsAMalformedWebAclArn() =>
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, WebAclArn = "arn:aws:wafv2:eu-west-1:1:global/webacl/x/y" }), "Test/Lb", "WebAclArn");
+
+    [Fact]
+    public void RejectsAWebAclArnTogetherWithManagedRules() =>
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, WebAclArn = ExistingAclArn, Firewall = WebFirewall.AwsManagedRules }), "Test/Lb", "WebAclArn");
+
+    [Fact]
+    public void RejectsAnUnknownFirewall() =>
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, Firewall = (WebFirewall)9 }), "Test/Lb", "Firewall");
 
     [Fact]
     public void AccessLogsCanBeTurnedOff() => f.Http.ResourceCountIs("AWS::S3::Bucket", 0);

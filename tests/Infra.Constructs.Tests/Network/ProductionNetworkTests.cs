@@ -21,7 +21,7 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
             DualStack = true,
         }));
 
-        public Template LongFlowLogs { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { FlowLogRetention = RetentionDays.ONE_YEAR }));
+        public Template LongFlowLogs { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { FlowLogRetention = RetentionDays.TWO_YEARS }));
     }
 
     [Fact]
@@ -38,10 +38,26 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
     }
 
     [Fact]
-    public void Default_HasFlowLogsOfAllTrafficKeptThreeMonths()
+    public void Default_HasFlowLogsOfAllTrafficKeptAYearAndEncryptedWithARotatedKey()
     {
         f.Default.HasResourceProperties("AWS::EC2::FlowLog", new Dictionary<string, object> { ["TrafficType"] = "ALL", ["ResourceType"] = "VPC" });
-        f.Default.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object> { ["RetentionInDays"] = 90 });
+        f.Default.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object>
+        {
+            ["RetentionInDays"] = 365,
+            ["KmsKeyId"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("FlowLogKey"), "Arn" } },
+        });
+        f.Default.HasResourceProperties("AWS::KMS::Key", new Dictionary<string, object>
+        {
+            ["EnableKeyRotation"] = true,
+            ["KeyPolicy"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Sid"] = "CloudWatchLogsOfThisAccountAndRegion",
+                    ["Condition"] = new Dictionary<string, object> { ["ArnLike"] = new Dictionary<string, object> { ["kms:EncryptionContext:aws:logs:arn"] = Match.AnyValue() } },
+                })]),
+            }),
+        });
         f.Default.HasResource("AWS::Logs::LogGroup", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain" });
     }
 
@@ -75,7 +91,7 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
 
     [Fact]
     public void FlowLogRetentionIsConfigurable() =>
-        f.LongFlowLogs.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object> { ["RetentionInDays"] = 365 });
+        f.LongFlowLogs.HasResourceProperties("AWS::Logs::LogGroup", new Dictionary<string, object> { ["RetentionInDays"] = 731 });
 
     [Theory]
     [InlineData("10.0.0.0/33")]

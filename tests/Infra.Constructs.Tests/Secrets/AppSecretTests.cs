@@ -34,6 +34,16 @@ public class AppSecretTests(AppSecretTests.Fixture f) : IClassFixture<AppSecretT
     }
 
     [Fact]
+    public void ValueIsEncryptedWithACustomerManagedRotatedKey()
+    {
+        f.Template.HasResourceProperties("AWS::SecretsManager::Secret", new Dictionary<string, object>
+        {
+            ["KmsKeyId"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("^SecretKey"), "Arn" } },
+        });
+        f.Template.HasResourceProperties("AWS::KMS::Key", new Dictionary<string, object> { ["EnableKeyRotation"] = true });
+    }
+
+    [Fact]
     public void OnlyTheGrantedRoleMayRead()
     {
         f.Template.ResourceCountIs("AWS::IAM::Policy", 1);
@@ -42,11 +52,11 @@ public class AppSecretTests(AppSecretTests.Fixture f) : IClassFixture<AppSecretT
             ["Roles"] = new object[] { new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("^Reader") } },
             ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
             {
-                ["Statement"] = new object[] { Match.ObjectLike(new Dictionary<string, object>
+                ["Statement"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
                 {
                     ["Action"] = new[] { "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret" },
                     ["Resource"] = new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("^Secret") },
-                }) },
+                })]),
             }),
         });
     }

@@ -1,0 +1,10 @@
+namespace Infra.Constructs.LoadBalancing;
+
+/// <summary>Which web application firewall protects the load balancer.</summary>
+public enum WebFirewall
+{
+    /// <summary>No web ACL created (an existing one can still be given by ARN).</summary>
+    None,
+    /// <summary>A WAFv2 web ACL with AWS managed rule groups: common rule set, known bad inputs, IP reputation.</summary>
+    AwsManagedRules,
+}
