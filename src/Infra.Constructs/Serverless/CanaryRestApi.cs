@@ -196,7 +196,6 @@ public sealed partial class CanaryRestApi : Construct
             DeployOptions = new StageOptions
             {
                 StageName = stageName,
-                Description = $"Release: {release}",
                 Variables = StageVariables.ToDictionary(kv => kv.Key, kv => kv.Value),
                 TracingEnabled = props.Tracing ?? true,
                 AccessLogDestination = new LogGroupLogDestination(AccessLogs),
@@ -217,6 +216,9 @@ public sealed partial class CanaryRestApi : Construct
         CfnStage = (CfnStage)Stage.Node.DefaultChild!;
         Deployment = Api.LatestDeployment!;
 
+        // Set on the stage only: CDK copies DeployOptions.Description to the deployment, which a
+        // release step must not touch.
+        CfnStage.Description = $"Release: {release}";
         CfnStage.CanarySetting = new CfnStage.CanarySettingProperty
         {
             DeploymentId = Deployment.DeploymentId,
