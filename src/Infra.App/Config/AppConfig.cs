@@ -1,17 +1,19 @@
 using System.Globalization;
 using Infra.Constructs.Deployment;
+using Infra.Constructs.Serverless;
 
 namespace Infra.App.Config;
 
 /// <summary>
 /// Reads the CDK context (<c>-c key=value</c>) into the environments to synthesize. Keys: <c>env</c>
 /// (a name or <c>all</c>; default all), <c>account</c>, <c>region</c>, and traffic overrides for
-/// rehearsals: <c>activeColor</c>, <c>canaryPercent</c>, <c>idleCapacity</c>.
+/// rehearsals: <c>activeColor</c>, <c>canaryPercent</c>, <c>idleCapacity</c>, and for the sample API's
+/// stage canary: <c>apiRelease</c> (none, started, promoted, rolledBack) and <c>apiCanaryPercent</c>.
 /// </summary>
 public static class AppConfig
 {
     /// <summary>Context keys the app understands.</summary>
-    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity"];
+    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent"];
 
     /// <summary>Selects and adjusts environments. <paramref name="context"/> returns null for unset keys.</summary>
     public static IReadOnlyList<EnvironmentSettings> Select(Func<string, object?> context, IReadOnlyDictionary<string, EnvironmentSettings>? environments = null)
@@ -46,6 +48,8 @@ public static class AppConfig
             idle = Enum.TryParse<IdleCapacity>(idleText, ignoreCase: true, out var i) && Enum.IsDefined(i) && !char.IsAsciiDigit(idleText[0])
                 ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm.");
 
+        var apiRelease = ApiRelease(Text(context, "apiRelease"), Text(context, "apiCanaryPercent"));
+
         return selected.Select(s => s with
         {
             Account = account ?? s.Account,
@@ -56,7 +60,36 @@ public static class AppConfig
                 CanaryPercent = canary ?? s.Traffic.CanaryPercent,
                 IdleCapacity = idle ?? s.Traffic.IdleCapacity,
             },
+            Api = apiRelease is null ? s.Api : s.Api with { Release = apiRelease(s) },
         }).ToList();
+    }
+
+    /// <summary>
+    /// <c>-c apiCanaryPercent=N</c> starts (or moves) the canary at N %; <c>-c apiRelease=...</c> sets the
+    /// step; <c>apiRelease=started</c> without a percent keeps the environment's current one.
+    /// </summary>
+    private static Func<EnvironmentSettings, CanaryRelease>? ApiRelease(string? releaseText, string? percentText)
+    {
+        if (releaseText is null && percentText is null) return null;
+        CanaryPhase? phase = null;
+        if (releaseText is not null)
+            phase = CanaryRelease.TryParsePhase(releaseText, out var p) ? p
+                : throw new ConfigException($"Invalid -c apiRelease={releaseText}. Valid: {string.Join(", ", CanaryRelease.PhaseNames)}.");
+        double? percent = null;
+        if (percentText is not null)
+            percent = double.TryParse(percentText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 100
+                ? v : throw new ConfigException($"Invalid -c apiCanaryPercent={percentText}. Valid: a number from 0 to 100, such as 10 or 12.5.");
+        if (percent is not null && phase is not (null or CanaryPhase.Started))
+            throw new ConfigException($"Invalid -c apiCanaryPercent={percentText} with -c apiRelease={releaseText}. Valid: apiCanaryPercent only with apiRelease=started (or without apiRelease).");
+        return s => (phase ?? CanaryPhase.Started, percent) switch
+        {
+            (CanaryPhase.Started, { } n) => CanaryRelease.Started(n),
+            (CanaryPhase.Started, null) => s.Api.Release.IsActive ? s.Api.Release
+                : throw new ConfigException($"-c apiRelease=started needs -c apiCanaryPercent=N for environment {s.Name}, whose canary is not started. Valid: a number from 0 to 100."),
+            (CanaryPhase.Promoted, _) => CanaryRelease.Promoted,
+            (CanaryPhase.RolledBack, _) => CanaryRelease.RolledBack,
+            _ => CanaryRelease.None,
+        };
     }
 
     private static string? Text(Func<string, object?> context, string key) => context(key) switch

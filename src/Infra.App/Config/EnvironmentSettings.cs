@@ -46,4 +46,6 @@ public sealed record EnvironmentSettings
     public IReadOnlyList<FleetSchedule> Schedules { get; init; } = [];
     /// <summary>Admin networks allowed to SSH (none: Session Manager only).</summary>
     public IReadOnlyList<string> AdminSshCidrs { get; init; } = [];
+    /// <summary>The sample API (<c>{Env}-Api</c>) and its canary release step.</summary>
+    public ApiSettings Api { get; init; } = new();
 }

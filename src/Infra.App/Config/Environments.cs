@@ -1,6 +1,7 @@
 using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
+using Infra.Constructs.Serverless;
 
 namespace Infra.App.Config;
 
@@ -29,6 +30,8 @@ public static class Environments
             new FleetSchedule { Name = "workday-start", Cron = "0 7 * * MON-FRI", TimeZone = "UTC", MinCapacity = 1, MaxCapacity = 2 },
             new FleetSchedule { Name = "workday-end", Cron = "0 19 * * MON-FRI", TimeZone = "UTC", MinCapacity = 1, MaxCapacity = 1, DesiredCapacity = 1 },
         ],
+        // The canary function gets 10 % of the sample API's requests; see docs/api-canary.md.
+        Api = new ApiSettings { Release = CanaryRelease.Started(10), AliasShift = TrafficShift.AllAtOnce },
     };
 
     /// <summary>Production: a NAT gateway per AZ, larger fleet, deletion protection, HTTPS on a domain.</summary>
@@ -52,6 +55,14 @@ public static class Environments
             new FleetSchedule { Name = "business-hours", Cron = "0 6 * * MON-FRI", TimeZone = "UTC", MinCapacity = 4 },
             new FleetSchedule { Name = "after-hours", Cron = "0 20 * * *", TimeZone = "UTC", MinCapacity = 2 },
         ],
+        Api = new ApiSettings
+        {
+            Release = CanaryRelease.None,
+            ThrottlingRateLimit = 500,
+            ThrottlingBurstLimit = 1000,
+            ReservedConcurrency = 50,
+            AliasShift = TrafficShift.Canary(10, 5),
+        },
     };
 
     /// <summary>All environments by name.</summary>

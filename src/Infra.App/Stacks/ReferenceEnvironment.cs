@@ -4,11 +4,11 @@ using CdkApp = Amazon.CDK.App;
 
 namespace Infra.App.Stacks;
 
-/// <summary>Composes the stacks of one environment, named <c>{Env}-Network</c> and <c>{Env}-Web</c>.</summary>
+/// <summary>Composes the stacks of one environment, named <c>{Env}-Network</c>, <c>{Env}-Web</c> and <c>{Env}-Api</c>.</summary>
 public static class ReferenceEnvironment
 {
     /// <summary>Adds the environment's stacks to <paramref name="app"/>.</summary>
-    public static (NetworkStack Network, WebStack Web) Add(CdkApp app, EnvironmentSettings settings, IEnumerable<EnvironmentSettings> all)
+    public static (NetworkStack Network, WebStack Web, ApiStack Api) Add(CdkApp app, EnvironmentSettings settings, IEnumerable<EnvironmentSettings> all)
     {
         var prefix = char.ToUpperInvariant(settings.Name[0]) + settings.Name[1..];
         var env = settings.Account is null && settings.Region is null
@@ -24,13 +24,14 @@ public static class ReferenceEnvironment
         var others = all.Where(o => o.Name != settings.Name).Select(o => o.VpcCidr);
         var network = new NetworkStack(app, $"{prefix}-Network", settings, Props("network"), others);
         var web = new WebStack(app, $"{prefix}-Web", settings, network.Network.Vpc, Props("web service"));
-        foreach (var stack in new Stack[] { network, web })
+        var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"));
+        foreach (var stack in new Stack[] { network, web, api })
         {
             // Listener and rule tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
             var tagProps = new TagProps { ExcludeResourceTypes = ["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule"] };
             Tags.Of(stack).Add("environment", settings.Name, tagProps);
             Tags.Of(stack).Add("managed-by", "cdk-infra-constructs", tagProps);
         }
-        return (network, web);
+        return (network, web, api);
     }
 }

@@ -1,0 +1,38 @@
+using Infra.Constructs.Serverless;
+
+namespace Infra.App.Config;
+
+/// <summary>
+/// The sample API of an environment (<c>{Env}-Api</c>): which Lambda serves its stage, what the
+/// stage canary runs and where the canary release stands. A release step is a change of
+/// <see cref="Release"/> here (or <c>-c apiRelease=... -c apiCanaryPercent=...</c> for a rehearsal).
+/// </summary>
+public sealed record ApiSettings
+{
+    /// <summary>Backends of the sample: the original function and the new one released as the canary.</summary>
+    public static readonly IReadOnlyList<string> Backends = ["original", "canary"];
+
+    /// <summary>Where the stage canary stands: none, started at a percent, promoted or rolled back.</summary>
+    public CanaryRelease Release { get; init; } = CanaryRelease.None;
+
+    /// <summary>Backend serving the stage (see <see cref="Backends"/>).</summary>
+    public string StableBackend { get; init; } = "original";
+
+    /// <summary>Backend the canary calls (see <see cref="Backends"/>).</summary>
+    public string CanaryBackend { get; init; } = "canary";
+
+    /// <summary>Stage-wide steady-state requests per second.</summary>
+    public double ThrottlingRateLimit { get; init; } = 100;
+
+    /// <summary>Stage-wide burst.</summary>
+    public int ThrottlingBurstLimit { get; init; } = 200;
+
+    /// <summary>Reserved concurrency of each sample function; null = the account's shared pool.</summary>
+    public int? ReservedConcurrency { get; init; }
+
+    /// <summary>How CodeDeploy shifts each function's alias to a new version of its code.</summary>
+    public TrafficShift AliasShift { get; init; } = TrafficShift.AllAtOnce;
+
+    /// <summary>Create the account-wide API Gateway logging role in this environment's stack (once per account and region).</summary>
+    public bool CreateCloudWatchRole { get; init; } = true;
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Amazon.CDK;
+using Amazon.CDK.AWS.APIGateway;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Logs;
+using Constructs;
+using Infra.Constructs.Defaults;
+using Infra.Constructs.Validation;
+using ApiStage = Amazon.CDK.AWS.APIGateway.Stage;
+using ApiDeployment = Amazon.CDK.AWS.APIGateway.Deployment;
+
+namespace Infra.Constructs.Serverless;
+
+/// <summary>
+/// A regional REST API whose stage can run a canary release in front of Lambda aliases or versions.
+/// <para>
+/// The integration (Lambda proxy) calls the function whose ARN is in a stage variable, so the
+/// canary can call another backend, or pass other stage-variable values, with the same API
+/// definition. <see cref="CanaryRestApiProps.Release"/> walks the canary through its lifecycle:
+/// <see cref="CanaryRelease.Started"/>(N %) sends N % of requests to the canary,
+/// <see cref="CanaryRelease.Promoted"/> makes the canary's backend and variables the stage's,
+/// <see cref="CanaryRelease.RolledBack"/> abandons it.
+/// </para>
+/// <para>
+/// Clearing: the stage's <c>CanarySetting</c> is written in <em>every</em> phase and never left
+/// out, because CloudFormation does not remove canary settings from a deployed stage when the
+/// property disappears from the template (aws-cdk#33901): a removed canary keeps its traffic share
+/// in AWS. Outside <see cref="CanaryPhase.Started"/> the canary is cleared instead: 0 % of traffic,
+/// the stage's own deployment, every stage variable overridden with the stage's own value and no
+/// stage cache, which is also the state API Gateway's own "promote" leaves behind. The overrides
+/// always name every stage variable (the canary's full view), so an override key from an earlier
+/// canary can never linger with another value.
+/// </para>
+/// Also: access logs (JSON) and execution logs in log groups with retention (the canary's
+/// <c>/Canary</c> groups included), X-Ray tracing, stage-wide throttling, an optional stage cache,
+/// and invoke permissions scoped to this API's stage and methods.
+/// </summary>
+public sealed partial class CanaryRestApi : Construct
+{
+    /// <summary>Stage cache sizes in GB that API Gateway offers.</summary>
+    public static readonly IReadOnlyList<string> CacheSizes = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"];
+
+    /// <summary>The REST API.</summary>
+    public RestApi Api { get; }
+
+    /// <summary>The stage.</summary>
+    public ApiStage Stage { get; }
+
+    /// <summary>The stage's CloudFormation resource (carries <c>CanarySetting</c>).</summary>
+    public CfnStage CfnStage { get; }
+
+    /// <summary>The deployment the stage and its canary serve (replaced when the API definition changes).</summary>
+    public ApiDeployment Deployment { get; }
+
+    /// <summary>Access log group of the stage.</summary>
+    public ILogGroup AccessLogs { get; }
+
+    /// <summary>Access log group of the canary's requests (the stage's name + <c>/Canary</c>, as API Gateway names it).</summary>
+    public ILogGroup CanaryAccessLogs { get; }
+
+    /// <summary>Execution log group of the stage (<c>API-Gateway-Execution-Logs_{api}/{stage}</c>), created here to set its retention.</summary>
+    public ILogGroup ExecutionLogs { get; }
+
+    /// <summary>Execution log group of the canary (<c>.../Canary</c>).</summary>
+    public ILogGroup CanaryExecutionLogs { get; }
+
+    /// <summary>The release phase in effect.</summary>
+    public CanaryRelease Release { get; }
+
+    /// <summary>Key of the backend that serves the stage in this phase (the canary's after promotion).</summary>
+    public string StageBackend { get; }
+
+    /// <summary>Stage variables as deployed (the backend variable holds a function ARN token).</summary>
+    public IReadOnlyDictionary<string, string> StageVariables { get; }
+
+    /// <summary>The canary's stage-variable overrides as deployed: always every stage variable.</summary>
+    public IReadOnlyDictionary<string, string> CanaryStageVariables { get; }
+
+    /// <summary>Name of the stage.</summary>
+    public string StageName { get; }
+
+    /// <summary>URL of the stage's root.</summary>
+    public string Url => Stage.UrlForPath("/");
+
+    /// <summary>Creates the API, its stage, logs and permissions.</summary>
+    public CanaryRestApi(Construct scope, string id, CanaryRestApiProps props) : base(scope, id)
+    {
+        var check = new PropChecks(Node.Path, nameof(CanaryRestApiProps));
+
+        var apiName = props.ApiName ?? Node.Path.Replace('/', '-');
+        check.Matches(nameof(props.ApiName), apiName, ApiNamePattern(), "1-128 letters, digits, spaces and -_.");
+        var stageName = props.StageName ?? ApiGatewayDefaults.StageName;
+        check.Matches(nameof(props.StageName), stageName, StageNamePattern(), "1-128 letters, digits, - and _");
+        StageName = stageName;
+
+        var backends = check.Required(nameof(props.Backends), props.Backends);
+        if (backends.Count == 0)
+            throw check.Fail(nameof(props.Backends), backends.Keys, "at least one Lambda alias or version, by key");
+        foreach (var (key, fn) in backends)
+        {
+            check.Matches(nameof(props.Backends), key, KeyPattern(), "keys of 1-64 letters, digits, - and _");
+            if (fn is null) throw check.Fail($"{nameof(props.Backends)}[{key}]", null, "a Lambda alias or version");
+        }
+        string Backend(string property, string key) => backends.ContainsKey(key)
+            ? key
+            : throw check.Fail(property, key, $"a key of Backends: {string.Join(", ", backends.Keys)}");
+        var stable = props.StableBackend is { } sb
+            ? Backend(nameof(props.StableBackend), sb)
+            : backends.Count == 1 ? backends.Keys.Single()
+            : throw check.Fail(nameof(props.StableBackend), null, $"a key of Backends ({string.Join(", ", backends.Keys)}); required with several backends");
+
+        var backendVariable = props.BackendVariable ?? ApiGatewayDefaults.BackendVariable;
+        check.Matches(nameof(props.BackendVariable), backendVariable, VariableNamePattern(), "1-64 letters, digits and _");
+        var variables = props.StageVariables ?? new Dictionary<string, string>();
+        foreach (var (name, value) in variables)
+        {
+            check.Matches(nameof(props.StageVariables), name, VariableNamePattern(), "names of 1-64 letters, digits and _");
+            CheckValue(check, $"{nameof(props.StageVariables)}[{name}]", value);
+        }
+        if (variables.ContainsKey(backendVariable))
+            throw check.Fail($"{nameof(props.StageVariables)}[{backendVariable}]", variables[backendVariable], $"no entry: {backendVariable} is the BackendVariable, set through StableBackend and Canary.Backend");
+
+        var release = props.Release ?? CanaryRelease.None;
+        if (!Enum.IsDefined(release.Phase))
+            throw check.Fail(nameof(props.Release), release, "None, Started(percent), Promoted or RolledBack");
+        if (release.Phase == CanaryPhase.Started)
+            check.InRange($"{nameof(props.Release)}.{nameof(CanaryRelease.Percent)}", release.Percent, 0, 100);
+        Release = release;
+
+        var canary = props.Canary;
+        if (canary is null && release.Phase != CanaryPhase.None)
+            throw check.Fail(nameof(props.Canary), null, $"a StageCanary when Release is {release}: {Nothing(release.Phase)}");
+        var canaryBackend = canary?.Backend is { } cb ? Backend($"{nameof(props.Canary)}.{nameof(StageCanary.Backend)}", cb) : stable;
+        var overrides = canary?.StageVariableOverrides ?? new Dictionary<string, string>();
+        foreach (var (name, value) in overrides)
+        {
+            var property = $"{nameof(props.Canary)}.{nameof(StageCanary.StageVariableOverrides)}[{name}]";
+            if (name == backendVariable)
+                throw check.Fail(property, value, $"no entry for {backendVariable}: the canary's function is chosen with Canary.Backend");
+            if (!variables.ContainsKey(name))
+                throw check.Fail(property, value, variables.Count == 0
+                    ? "overrides of existing stage variables only, and StageVariables is empty"
+                    : $"overrides of existing stage variables only: {string.Join(", ", variables.Keys)}");
+            CheckValue(check, property, value);
+        }
+        var differs = canaryBackend != stable || overrides.Any(o => variables[o.Key] != o.Value);
+        if (canary is not null && release.Phase != CanaryPhase.None && !differs)
+            throw check.Fail(nameof(props.Canary), "(same backend and stage variables as the stage)",
+                $"a canary whose Backend or StageVariableOverrides differ from the stage's when Release is {release}: {Nothing(release.Phase)}");
+
+        var rate = props.ThrottlingRateLimit ?? ApiGatewayDefaults.ThrottlingRateLimit;
+        if (double.IsNaN(rate) || rate <= 0 || rate > ApiGatewayDefaults.MaxThrottlingRateLimit)
+            throw check.Fail(nameof(props.ThrottlingRateLimit), rate, $"requests per second greater than 0 and at most {ApiGatewayDefaults.MaxThrottlingRateLimit} (API Gateway's account limit)");
+        var burst = props.ThrottlingBurstLimit ?? ApiGatewayDefaults.ThrottlingBurstLimit;
+        check.InRange(nameof(props.ThrottlingBurstLimit), burst, 1, ApiGatewayDefaults.MaxThrottlingBurstLimit);
+
+        var cacheSize = props.CacheClusterSizeGb;
+        if (cacheSize is not null && !CacheSizes.Contains(cacheSize))
+            throw check.Fail(nameof(props.CacheClusterSizeGb), cacheSize, string.Join(", ", CacheSizes));
+        if (props.CacheTtlSeconds is not null && cacheSize is null)
+            throw check.Fail(nameof(props.CacheTtlSeconds), props.CacheTtlSeconds, "unset unless CacheClusterSizeGb turns the stage cache on");
+        var cacheTtl = props.CacheTtlSeconds ?? ApiGatewayDefaults.CacheTtlSeconds;
+        check.InRange(nameof(props.CacheTtlSeconds), cacheTtl, 0, 3600);
+        var useStageCache = canary?.UseStageCache ?? false;
+        if (useStageCache && cacheSize is null)
+            throw check.Fail($"{nameof(props.Canary)}.{nameof(StageCanary.UseStageCache)}", true, "false unless CacheClusterSizeGb turns the stage cache on");
+
+        var logLevel = props.ExecutionLogLevel ?? MethodLoggingLevel.INFO;
+        if (!Enum.IsDefined(logLevel))
+            throw check.Fail(nameof(props.ExecutionLogLevel), logLevel, "OFF, ERROR or INFO");
+        var retention = props.LogRetention ?? ApiGatewayDefaults.LogRetention;
+        if (!Enum.IsDefined(retention) || retention == RetentionDays.INFINITE)
+            throw check.Fail(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
+
+        // The stage's and the canary's full stage variables (the backend variable holds an ARN).
+        var stageVars = new Dictionary<string, string>(variables, StringComparer.Ordinal) { [backendVariable] = backends[stable].FunctionArn };
+        var canaryVars = new Dictionary<string, string>(stageVars, StringComparer.Ordinal) { [backendVariable] = backends[canaryBackend].FunctionArn };
+        foreach (var (name, value) in overrides) canaryVars[name] = value;
+        var promoted = release.Phase == CanaryPhase.Promoted;
+        StageBackend = promoted ? canaryBackend : stable;
+        StageVariables = promoted ? canaryVars : stageVars;
+        // Started: the canary's view. Otherwise cleared: a copy of the stage's own variables.
+        CanaryStageVariables = release.IsActive ? canaryVars : new Dictionary<string, string>(StageVariables, StringComparer.Ordinal);
+
+        AccessLogs = new LogGroup(this, "AccessLogs", new LogGroupProps { Retention = retention });
+        Api = new RestApi(this, "Api", new RestApiProps
+        {
+            RestApiName = apiName,
+            Description = props.Description,
+            EndpointTypes = [EndpointType.REGIONAL],
+            CloudWatchRole = props.CreateCloudWatchRole ?? true,
+            Deploy = true,
+            DeployOptions = new StageOptions
+            {
+                StageName = stageName,
+                Variables = StageVariables.ToDictionary(kv => kv.Key, kv => kv.Value),
+                TracingEnabled = props.Tracing ?? true,
+                AccessLogDestination = new LogGroupLogDestination(AccessLogs),
+                AccessLogFormat = AccessLogFormat.Custom(AccessLogJson()),
+                LoggingLevel = logLevel,
+                DataTraceEnabled = props.DataTrace ?? false,
+                MetricsEnabled = true,
+                ThrottlingRateLimit = rate,
+                ThrottlingBurstLimit = burst,
+                CacheClusterEnabled = cacheSize is not null,
+                CacheClusterSize = cacheSize,
+                CachingEnabled = cacheSize is not null,
+                CacheTtl = cacheSize is not null ? Duration.Seconds(cacheTtl) : null,
+                CacheDataEncrypted = cacheSize is not null ? true : null,
+            },
+        });
+        Stage = Api.DeploymentStage;
+        CfnStage = (CfnStage)Stage.Node.DefaultChild!;
+        Deployment = Api.LatestDeployment!;
+
+        // Set on the stage only: CDK copies DeployOptions.Description to the deployment, which a
+        // release step must not touch.
+        CfnStage.Description = $"Release: {release}";
+        CfnStage.CanarySetting = new CfnStage.CanarySettingProperty
+        {
+            DeploymentId = Deployment.DeploymentId,
+            PercentTraffic = release.IsActive ? release.Percent : 0,
+            StageVariableOverrides = CanaryStageVariables.ToDictionary(kv => kv.Key, kv => kv.Value),
+            UseStageCache = release.IsActive && useStageCache,
+        };
+
+        // API Gateway writes canary access logs to "<access log group>/Canary" and execution logs to
+        // fixed names, creating the groups without retention if they are missing: create them first.
+        CanaryAccessLogs = new LogGroup(this, "CanaryAccessLogs", new LogGroupProps
+        {
+            LogGroupName = $"{AccessLogs.LogGroupName}/Canary",
+            Retention = retention,
+        });
+        var executionLogName = $"API-Gateway-Execution-Logs_{Api.RestApiId}/{stageName}";
+        ExecutionLogs = new LogGroup(this, "ExecutionLogs", new LogGroupProps { LogGroupName = executionLogName, Retention = retention });
+        CanaryExecutionLogs = new LogGroup(this, "CanaryExecutionLogs", new LogGroupProps { LogGroupName = $"{executionLogName}/Canary", Retention = retention });
+        Stage.Node.AddDependency(CanaryAccessLogs, ExecutionLogs, CanaryExecutionLogs);
+
+        var integration = new Integration(new IntegrationProps
+        {
+            Type = IntegrationType.AWS_PROXY,
+            IntegrationHttpMethod = "POST",
+            Uri = $"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/2015-03-31/functions/${{stageVariables.{backendVariable}}}/invocations",
+        });
+        Api.Root.AddMethod("GET", integration);
+        var sourceArns = new List<string> { Api.ArnForExecuteApi("GET", "/", stageName) };
+        if (props.Proxy ?? false)
+        {
+            Api.Root.AddResource("{proxy+}").AddMethod("ANY", integration);
+            sourceArns.Add(Api.ArnForExecuteApi("*", "/*", stageName));
+        }
+
+        // Every backend may be called by this stage (the canary is the same stage), by these methods only.
+        foreach (var key in backends.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        {
+            for (var i = 0; i < sourceArns.Count; i++)
+            {
+                _ = new CfnPermission(this, i == 0 ? $"Invoke{key}" : $"Invoke{key}Proxy", new CfnPermissionProps
+                {
+                    Action = "lambda:InvokeFunction",
+                    FunctionName = backends[key].FunctionArn,
+                    Principal = "apigateway.amazonaws.com",
+                    SourceArn = sourceArns[i],
+                });
+            }
+        }
+    }
+
+    private static string Nothing(CanaryPhase phase) => phase switch
+    {
+        CanaryPhase.Promoted => "there is nothing to promote",
+        CanaryPhase.RolledBack => "there is nothing to roll back",
+        _ => "the canary would run exactly what the stage runs",
+    };
+
+    private static void CheckValue(PropChecks check, string property, string? value)
+    {
+        if (value is null) throw check.Fail(property, null, "a value of 1-512 letters, digits and -._~:/?#&=,");
+        if (!Token.IsUnresolved(value))
+            check.Matches(property, value, VariableValuePattern(), "a value of 1-512 letters, digits and -._~:/?#&=,");
+    }
+
+    /// <summary>One JSON object per request; the canary's requests go to the <c>/Canary</c> group in the same format.</summary>
+    private static string AccessLogJson() => JsonSerializer.Serialize(new Dictionary<string, string>
+    {
+        ["requestId"] = AccessLogField.ContextRequestId(),
+        ["extendedRequestId"] = AccessLogField.ContextExtendedRequestId(),
+        ["requestTime"] = AccessLogField.ContextRequestTime(),
+        ["sourceIp"] = AccessLogField.ContextIdentitySourceIp(),
+        ["userAgent"] = AccessLogField.ContextIdentityUserAgent(),
+        ["httpMethod"] = AccessLogField.ContextHttpMethod(),
+        ["resourcePath"] = AccessLogField.ContextResourcePath(),
+        ["protocol"] = AccessLogField.ContextProtocol(),
+        ["stage"] = AccessLogField.ContextStage(),
+        ["status"] = AccessLogField.ContextStatus(),
+        ["responseLength"] = AccessLogField.ContextResponseLength(),
+        ["responseLatency"] = AccessLogField.ContextResponseLatency(),
+        ["integrationStatus"] = AccessLogField.ContextIntegrationStatus(),
+        ["integrationLatency"] = AccessLogField.ContextIntegrationLatency(),
+        ["integrationError"] = AccessLogField.ContextIntegrationErrorMessage(),
+        ["errorMessage"] = AccessLogField.ContextErrorMessage(),
+        ["xrayTraceId"] = AccessLogField.ContextXrayTraceId(),
+    });
+
+    [GeneratedRegex(@"^[A-Za-z0-9 _.\-]{1,128}$")]
+    private static partial Regex ApiNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_\-]{1,128}$")]
+    private static partial Regex StageNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_\-]{1,64}$")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,64}$")]
+    private static partial Regex VariableNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9\-._~:/?#&=,]{1,512}$")]
+    private static partial Regex VariableValuePattern();
+}

@@ -1,0 +1,87 @@
+using Amazon.CDK.AWS.APIGateway;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Logs;
+
+namespace Infra.Constructs.Serverless;
+
+/// <summary>Props for <see cref="CanaryRestApi"/>.</summary>
+public sealed record CanaryRestApiProps
+{
+    /// <summary>Name of the REST API (1-128 letters, digits, spaces and <c>-_.</c>). Default: the construct path with <c>/</c> replaced by <c>-</c>.</summary>
+    public string? ApiName { get; init; }
+
+    /// <summary>Description of the REST API. Default: none.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Name of the stage (1-128 letters, digits, <c>-</c> and <c>_</c>). Default: <c>live</c>.</summary>
+    public string? StageName { get; init; }
+
+    /// <summary>
+    /// The Lambda functions the stage and its canary may call, by key (1-64 letters, digits, <c>-</c>
+    /// and <c>_</c>). Give aliases or versions (e.g. <see cref="VersionedFunction.Alias"/>) so that
+    /// a stage and its canary pin what they call. Each gets an invoke permission for this API's
+    /// stage only. Required, at least one.
+    /// </summary>
+    public IReadOnlyDictionary<string, IFunction>? Backends { get; init; }
+
+    /// <summary>Key in <see cref="Backends"/> of the function the stage calls. Default: the only backend; required when there are several.</summary>
+    public string? StableBackend { get; init; }
+
+    /// <summary>
+    /// Stage variable through which the integration finds its Lambda (the integration URI is
+    /// <c>.../functions/${stageVariables.NAME}/invocations</c>, the value an alias or version ARN),
+    /// so the canary can call another backend (1-64 letters, digits and <c>_</c>). Default: <c>lambdaFunction</c>.
+    /// </summary>
+    public string? BackendVariable { get; init; }
+
+    /// <summary>
+    /// Further stage variables, passed to the Lambda in <c>event.stageVariables</c> (names: 1-64
+    /// letters, digits and <c>_</c>; values: 1-512 of letters, digits and <c>-._~:/?#&amp;=,</c>).
+    /// Must not contain <see cref="BackendVariable"/>. Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? StageVariables { get; init; }
+
+    /// <summary>What the canary runs. Required unless <see cref="Release"/> is <see cref="CanaryRelease.None"/>.</summary>
+    public StageCanary? Canary { get; init; }
+
+    /// <summary>Where the canary is in its lifecycle. Default: <see cref="CanaryRelease.None"/>.</summary>
+    public CanaryRelease? Release { get; init; }
+
+    /// <summary>Steady-state requests per second for the whole stage (greater than 0, at most 10000). Default: 100.</summary>
+    public double? ThrottlingRateLimit { get; init; }
+
+    /// <summary>Requests accepted in a burst above the rate (1-5000). Default: 200.</summary>
+    public int? ThrottlingBurstLimit { get; init; }
+
+    /// <summary>
+    /// Size in GB of the stage cache (<c>0.5</c>, <c>1.6</c>, <c>6.1</c>, <c>13.5</c>, <c>28.4</c>,
+    /// <c>58.2</c>, <c>118</c> or <c>237</c>); turns caching on for every method. Billed per hour.
+    /// Default: none, no cache.
+    /// </summary>
+    public string? CacheClusterSizeGb { get; init; }
+
+    /// <summary>Seconds a cached response is served (0-3600), only with <see cref="CacheClusterSizeGb"/>. Default: 300.</summary>
+    public int? CacheTtlSeconds { get; init; }
+
+    /// <summary>Execution logging level (to <c>API-Gateway-Execution-Logs_{api}/{stage}</c>). Default: <see cref="MethodLoggingLevel.INFO"/>.</summary>
+    public MethodLoggingLevel? ExecutionLogLevel { get; init; }
+
+    /// <summary>Log full requests and responses in the execution log (may log personal data). Default: false.</summary>
+    public bool? DataTrace { get; init; }
+
+    /// <summary>How long access and execution logs are kept (not INFINITE). Default: three months.</summary>
+    public RetentionDays? LogRetention { get; init; }
+
+    /// <summary>X-Ray tracing of the stage (and its canary). Default: true.</summary>
+    public bool? Tracing { get; init; }
+
+    /// <summary>
+    /// Create the account's API Gateway CloudWatch Logs role (<c>AWS::ApiGateway::Account</c>, one
+    /// per account and region), without which execution logging fails. Set false where another
+    /// stack already sets it. Default: true.
+    /// </summary>
+    public bool? CreateCloudWatchRole { get; init; }
+
+    /// <summary>Also route every path (<c>ANY /{proxy+}</c>) to the backend, not only <c>GET /</c>. Default: false.</summary>
+    public bool? Proxy { get; init; }
+}
