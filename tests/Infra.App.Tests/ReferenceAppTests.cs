@@ -13,7 +13,7 @@ public class ReferenceAppTests(ReferenceAppFixture app)
 
     [Fact]
     public void SynthesizesBothEnvironmentsWithoutAnAccount() =>
-        app.Templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web", "Prod-Network", "Prod-Web"]);
+        app.Templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Web", "Prod-Api"]);
 
     [Fact]
     public void BuiltInCloudFormationValidationReportsNothing()

@@ -12,7 +12,7 @@ namespace Infra.App.Tests;
 [Collection(ReferenceAppCollection.Name)]
 public partial class SnapshotTests(ReferenceAppFixture app)
 {
-    public static TheoryData<string> Stacks => new() { "Dev-Network", "Dev-Web", "Prod-Network", "Prod-Web" };
+    public static TheoryData<string> Stacks => new() { "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Web", "Prod-Api" };
 
     [Theory]
     [MemberData(nameof(Stacks))]
