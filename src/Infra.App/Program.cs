@@ -12,9 +12,10 @@ public static class Program
     /// <summary>Synthesizes the selected environments; prints configuration errors without a stack trace.</summary>
     public static int Main()
     {
+        CdkApp? app = null;
         try
         {
-            var app = AppFactory.Create();
+            app = AppFactory.Create();
             var environments = AppConfig.Select(key => app.Node.TryGetContext(key));
             Build(app, environments);
             app.Synth();
@@ -23,6 +24,15 @@ public static class Program
         catch (Exception e) when (e is ConfigException or InvalidPropException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (app is not null && e.Message.Contains("Validation failed", StringComparison.Ordinal))
+        {
+            // A validation plugin (the secret guard, the built-in CloudFormation checks) refused the
+            // templates: print its findings instead of the jsii trace.
+            Console.Error.WriteLine("error: synthesis stopped by validation:");
+            foreach (var line in ValidationReport.Summarize(Path.Combine(app.Outdir, "validation-report.json")))
+                Console.Error.WriteLine("  " + line);
             return 1;
         }
     }

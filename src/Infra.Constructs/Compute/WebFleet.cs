@@ -51,6 +51,7 @@ public sealed partial class WebFleet : Construct
     /// <summary>Creates the fleet.</summary>
     public WebFleet(Construct scope, string id, WebFleetProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(WebFleetProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var securityGroup = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);

@@ -33,6 +33,7 @@ public sealed class BlueGreenFleets : Construct
     /// <summary>Creates both fleets and routes traffic by the plan.</summary>
     public BlueGreenFleets(Construct scope, string id, BlueGreenFleetsProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(BlueGreenFleetsProps));
         var lb = check.Required(nameof(props.LoadBalancer), props.LoadBalancer);
         var shared = check.Required(nameof(props.Fleet), props.Fleet);

@@ -23,6 +23,7 @@ public sealed class FleetDeployment : Construct
     /// <summary>Creates the deployment group and its alarms.</summary>
     public FleetDeployment(Construct scope, string id, FleetDeploymentProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(FleetDeploymentProps));
         var fleet = check.Required(nameof(props.Fleet), props.Fleet);
         var application = check.Required(nameof(props.Application), props.Application);

@@ -21,6 +21,7 @@ public sealed class RevisionBucket : Construct
     /// <summary>Creates the bucket.</summary>
     public RevisionBucket(Construct scope, string id, RevisionBucketProps? props = null) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         props ??= new RevisionBucketProps();
         var check = new PropChecks(Node.Path, nameof(RevisionBucketProps));
         var days = props.NoncurrentRetentionDays ?? 90;

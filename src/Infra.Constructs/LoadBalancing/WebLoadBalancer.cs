@@ -41,6 +41,7 @@ public sealed partial class WebLoadBalancer : Construct
     /// <summary>Creates the load balancer and its listeners.</summary>
     public WebLoadBalancer(Construct scope, string id, WebLoadBalancerProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(WebLoadBalancerProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var sg = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);

@@ -26,6 +26,7 @@ public sealed class ProductionNetwork : Construct
     /// <summary>Creates the network.</summary>
     public ProductionNetwork(Construct scope, string id, ProductionNetworkProps? props = null) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         props ??= new ProductionNetworkProps();
         var check = new PropChecks(Node.Path, nameof(ProductionNetworkProps));
 

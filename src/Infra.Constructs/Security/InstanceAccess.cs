@@ -21,6 +21,7 @@ public sealed partial class InstanceAccess : Construct
     /// <summary>Creates the access configuration.</summary>
     public InstanceAccess(Construct scope, string id, InstanceAccessProps? props = null) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         props ??= new InstanceAccessProps();
         var check = new PropChecks(Node.Path, nameof(InstanceAccessProps));
         Mode = props.Mode ?? InstanceAccessMode.SessionManager;

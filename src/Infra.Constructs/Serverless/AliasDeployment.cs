@@ -28,6 +28,7 @@ public sealed class AliasDeployment : Construct
     /// <summary>Creates the deployment group, its configuration and alarms.</summary>
     public AliasDeployment(Construct scope, string id, AliasDeploymentProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(AliasDeploymentProps));
         var alias = check.Required(nameof(props.Alias), props.Alias);
         var shift = props.Shift ?? TrafficShift.Canary(LambdaDefaults.ShiftCanaryPercent, LambdaDefaults.ShiftIntervalMinutes);

@@ -88,6 +88,7 @@ public sealed partial class CanaryRestApi : Construct
     /// <summary>Creates the API, its stage, logs and permissions.</summary>
     public CanaryRestApi(Construct scope, string id, CanaryRestApiProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(CanaryRestApiProps));
 
         var apiName = props.ApiName ?? Node.Path.Replace('/', '-');

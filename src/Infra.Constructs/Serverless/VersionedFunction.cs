@@ -40,6 +40,7 @@ public sealed partial class VersionedFunction : Construct
     /// <summary>Creates the function, its version and alias.</summary>
     public VersionedFunction(Construct scope, string id, VersionedFunctionProps props) : base(scope, id)
     {
+        Guardrails.SecretLiteralGuard.EnsureOn(this);
         var check = new PropChecks(Node.Path, nameof(VersionedFunctionProps));
         if (props.CodePath is null && props.InlineCode is null)
             throw check.Fail(nameof(props.CodePath), null, "a folder with the function's code, or InlineCode");

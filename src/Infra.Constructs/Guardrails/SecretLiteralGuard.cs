@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Constructs;
+
+namespace Infra.Constructs.Guardrails;
+
+/// <summary>
+/// A synthesis-time validation plugin that fails synthesis when a secret-looking literal would land
+/// in a template: an AWS access key pair, a private key block, or a password-like value in user
+/// data, environment variables, parameters or outputs. The CDK's validation report names the
+/// construct path, the logical id and the property path; the secret itself is redacted.
+/// Every construct of this library turns it on for its app (<see cref="EnsureOn"/>); add it to any
+/// app with <c>Validations.Of(app).AddPlugins(new SecretLiteralGuard())</c>.
+/// </summary>
+public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, IPolicyValidationPlugin
+{
+    /// <summary>Rule name used in reports.</summary>
+    public const string RuleName = "no-secret-literals";
+
+    private const string MarkerId = "InfraSecretLiteralGuard";
+
+    /// <inheritdoc />
+    public string Name => "infra-constructs-secret-literal-guard";
+
+    /// <inheritdoc />
+    public string? Version => typeof(SecretLiteralGuard).Assembly.GetName().Version?.ToString();
+
+    /// <inheritdoc />
+    public string[]? RuleIds => [RuleName];
+
+    /// <summary>Registers the guard on the app (root) of <paramref name="scope"/> once.</summary>
+    public static void EnsureOn(IConstruct scope)
+    {
+        var root = scope.Node.Root;
+        if (root.Node.TryFindChild(MarkerId) is not null) return;
+        _ = new Construct((Construct)root, MarkerId);
+        Validations.Of(root).AddPlugins(new SecretLiteralGuard());
+    }
+
+    /// <inheritdoc />
+    public IPolicyValidationPluginReport Validate(IPolicyValidationContext context)
+    {
+        var violations = new List<IPolicyViolation>();
+        foreach (var path in context.TemplatePaths)
+        {
+            foreach (var f in Scan(JsonNode.Parse(File.ReadAllText(path))!.AsObject()))
+            {
+                violations.Add(new PolicyViolation
+                {
+                    RuleName = RuleName,
+                    Severity = "error",
+                    Description = $"Secret-looking literal ({f.Kind}, {f.Redacted}) at {f.Location}: it would be stored in clear in the template and in CloudFormation.",
+                    Fix = "Keep the value in Secrets Manager or SSM SecureString and pass its ARN or name; the app reads it at run time.",
+                    ViolatingResources =
+                    [
+                        new PolicyViolatingResource { ResourceLogicalId = f.LogicalId, TemplatePath = path, Locations = [f.Location] },
+                    ],
+                });
+            }
+        }
+        return new PolicyValidationPluginReport { Success = violations.Count == 0, Violations = violations.ToArray() };
+    }
+
+    /// <summary>One finding: where, what kind, and the value redacted.</summary>
+    public sealed record Finding(string LogicalId, string Location, string Kind, string Redacted);
+
+    /// <summary>Scans a template's resources, parameters and outputs.</summary>
+    public static IReadOnlyList<Finding> Scan(JsonObject template)
+    {
+        var findings = new List<Finding>();
+        foreach (var section in new[] { "Resources", "Outputs" })
+            foreach (var (id, entry) in template[section]?.AsObject() ?? [])
+                Walk(entry, $"{section}/{id}", null, (loc, m) => findings.Add(new Finding(id, loc, m.Kind, m.Redacted)));
+        foreach (var (id, p) in template["Parameters"]?.AsObject() ?? [])
+        {
+            if (p?["Default"] is JsonValue v && v.TryGetValue<string>(out var d))
+            {
+                var noEcho = p["NoEcho"] is JsonValue e && (e.ToJsonString() is "true" or "\"true\"");
+                if (!noEcho && SecretPatterns.IsSecretName(id) && d.Length > 0 && !SecretPatterns.LooksLikeReference(d))
+                    findings.Add(new Finding(id, $"Parameters/{id}/Default", $"default of secret-named parameter {id}", "****"));
+                foreach (var m in SecretPatterns.Scan(d))
+                    findings.Add(new Finding(id, $"Parameters/{id}/Default", m.Kind, m.Redacted));
+            }
+        }
+        return findings.Distinct().ToList();
+    }
+
+    private static void Walk(JsonNode? node, string location, string? key, Action<string, SecretPatterns.Match> report)
+    {
+        switch (node)
+        {
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                foreach (var m in SecretPatterns.Scan(s)) report(location, m);
+                // Maps such as Lambda Environment.Variables: a secret-named key with a literal value.
+                if (key is not null && SecretPatterns.IsSecretName(key) && SecretPatterns.LooksLikeSecretValue(s) && !SecretPatterns.LooksLikeReference(s))
+                    report(location, new SecretPatterns.Match($"password-like value of {key}", s[..Math.Min(4, s.Length)] + "****"));
+                break;
+            case JsonObject o when o.ContainsKey("Fn::Join") && o["Fn::Join"] is JsonArray join && join.Count == 2 && join[1] is JsonArray parts:
+                // User data and the like: judge the joined text, references standing in as ${ref}.
+                var text = string.Join(join[0]!.GetValue<string>(), parts.Select(p => p is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : "${ref}"));
+                foreach (var m in SecretPatterns.Scan(text)) report(location + "/Fn::Join", m);
+                break;
+            case JsonObject o:
+                foreach (var (k, child) in o) Walk(child, $"{location}/{k}", k, report);
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++) Walk(a[i], $"{location}/{i}", key, report);
+                break;
+        }
+    }
+}
