@@ -16,6 +16,9 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     public sealed record Pieces(WebFleet Fleet, IServerApplication Application, RevisionBucket Revisions)
     {
         public static Pieces In(Stack stack) => new(FleetFactory.Routed(stack), new ServerApplication(stack, "App"), new RevisionBucket(stack, "Revisions"));
+
+        /// <summary>Without the load balancer: enough for props that are rejected before the alarms are made.</summary>
+        public static Pieces Unrouted(Stack stack) => new(new WebFleet(stack, "Fleet", FleetFactory.Props(stack)), new ServerApplication(stack, "App"), new RevisionBucket(stack, "Revisions"));
     }
 
     public sealed class Fixture
@@ -286,7 +289,7 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     public void RejectsBadProps(string property, Func<Pieces, FleetDeploymentProps> props)
     {
         var stack = TestStacks.NewStack();
-        var p = Pieces.In(stack);
+        var p = Pieces.Unrouted(stack);
         Rejections.Expect(() => new FleetDeployment(stack, "Deployment", props(p)), "Test/Deployment", property);
     }
 }
