@@ -58,8 +58,9 @@ public sealed class BlueGreenFleets : Construct
         var name = color.ToString().ToLowerInvariant();
         var props = (overrides?.Invoke(shared) ?? shared) with { Color = name };
         if (!Traffic.IsRunning(color))
-            // Idle and scaled to zero: no servers, no scheduled actions that would wake it.
-            props = props with { MinCapacity = 0, DesiredCapacity = null, MaxCapacity = 0, Schedules = [] };
+            // Idle and scaled to zero: no servers, no scheduled actions that would wake it, and no
+            // shared RollingMinInService (CloudFormation rejects one at or above MaxSize on update).
+            props = props with { MinCapacity = 0, DesiredCapacity = null, MaxCapacity = 0, Schedules = [], RollingMinInService = null };
         var fleet = new WebFleet(this, color.ToString(), props);
         Tags.Of(fleet).Add("deployment-color", name);
         return fleet;

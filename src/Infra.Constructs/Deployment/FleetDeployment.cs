@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CodeDeploy;
 using Constructs;
 using Infra.Constructs.Validation;
+using static System.FormattableString;
 
 namespace Infra.Constructs.Deployment;
 
@@ -77,7 +78,7 @@ public sealed class FleetDeployment : Construct
         {
             new Alarm(this, "Target5xxRate", new AlarmProps
             {
-                AlarmDescription = $"{fleet.Node.Path}: more than {max5xx}% of requests answered 5xx by the servers",
+                AlarmDescription = Invariant($"{fleet.Node.Path}: more than {max5xx}% of requests answered 5xx by the servers"),
                 Metric = errors5xx,
                 Threshold = max5xx,
                 ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -86,7 +87,7 @@ public sealed class FleetDeployment : Construct
             }),
             new Alarm(this, "UnhealthyHosts", new AlarmProps
             {
-                AlarmDescription = $"{fleet.Node.Path}: {unhealthy} or more servers failing the load balancer health check",
+                AlarmDescription = Invariant($"{fleet.Node.Path}: {unhealthy} or more servers failing the load balancer health check"),
                 Metric = tg.Metrics.UnhealthyHostCount(new MetricOptions { Period = period, Statistic = "Maximum" }),
                 Threshold = unhealthy,
                 ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -95,7 +96,7 @@ public sealed class FleetDeployment : Construct
             }),
             new Alarm(this, "P99Latency", new AlarmProps
             {
-                AlarmDescription = $"{fleet.Node.Path}: p99 response time above {p99} s",
+                AlarmDescription = Invariant($"{fleet.Node.Path}: p99 response time above {p99} s"),
                 Metric = tg.Metrics.TargetResponseTime(new MetricOptions { Period = period, Statistic = "p99" }),
                 Threshold = p99,
                 ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,

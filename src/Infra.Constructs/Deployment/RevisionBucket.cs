@@ -15,6 +15,9 @@ public sealed class RevisionBucket : Construct
     /// <summary>Key prefix of revision bundles.</summary>
     public const string Prefix = "revisions/";
 
+    /// <summary>Feature flag under which the CDK lets S3 server access logs in by a bucket policy, not an ACL.</summary>
+    public const string LogsPolicyFlag = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy";
+
     /// <summary>The bucket.</summary>
     public IBucket Bucket { get; }
 
@@ -26,6 +29,11 @@ public sealed class RevisionBucket : Construct
         var check = new PropChecks(Node.Path, nameof(RevisionBucketProps));
         var days = props.NoncurrentRetentionDays ?? 90;
         check.InRange(nameof(props.NoncurrentRetentionDays), days, 1, 3650);
+        // Without this flag the CDK lets the logging service in through an ACL on a log bucket of the
+        // app: that fails (as a jsii trace) on a bucket with ACLs disabled and turns them on elsewhere.
+        if (props.ServerAccessLogsBucket is Bucket logs && FeatureFlags.Of(logs).IsEnabled(LogsPolicyFlag) != true)
+            throw check.Fail(nameof(props.ServerAccessLogsBucket), logs.Node.Path,
+                $"an imported bucket, or a bucket of an app that sets the feature flag {LogsPolicyFlag} to true");
         Bucket = new Bucket(this, "Bucket", new BucketProps
         {
             Versioned = true,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Infra.Constructs.Validation;
 
 namespace Infra.Constructs.Deployment;
@@ -47,8 +46,13 @@ public sealed record TrafficPlan
     /// <summary>Parses a color name (case-insensitive), for configuration and context values.</summary>
     public static bool TryParseColor(string? text, out TrafficColor color)
     {
+        // Names only: Enum.TryParse also takes numbers ("1") and comma lists ("blue,green" = Green).
+        var name = text?.Trim();
+        foreach (var c in Enum.GetValues<TrafficColor>())
+        {
+            if (string.Equals(c.ToString(), name, StringComparison.OrdinalIgnoreCase)) { color = c; return true; }
+        }
         color = TrafficColor.Blue;
-        return text is not null && Enum.TryParse(text.Trim(), ignoreCase: true, out color) && Enum.IsDefined(color)
-            && !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+        return false;
     }
 }

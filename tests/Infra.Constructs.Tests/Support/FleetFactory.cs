@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Infra.Constructs.Compute;
+using Infra.Constructs.LoadBalancing;
 
 namespace Infra.Constructs.Tests.Support;
 
@@ -13,5 +14,22 @@ public static class FleetFactory
         var vpc = TestStacks.Vpc(stack);
         var sg = new SecurityGroup(stack, "AppSg", new SecurityGroupProps { Vpc = vpc, Description = "test" });
         return new WebFleetProps { Vpc = vpc, SecurityGroup = sg };
+    }
+
+    /// <summary>Fleet props and a plain-HTTP load balancer (no access logs) in the same VPC.</summary>
+    public static (WebLoadBalancer Lb, WebFleetProps Fleet) PropsBehindLoadBalancer(Stack stack)
+    {
+        var props = Props(stack);
+        var sg = new SecurityGroup(stack, "LbSg", new SecurityGroupProps { Vpc = props.Vpc!, Description = "test", AllowAllOutbound = false });
+        return (new WebLoadBalancer(stack, "Lb", new WebLoadBalancerProps { Vpc = props.Vpc, SecurityGroup = sg, AccessLogs = false }), props);
+    }
+
+    /// <summary>A default fleet that a load balancer routes to (its target-group metrics need the route).</summary>
+    public static WebFleet Routed(Stack stack)
+    {
+        var (lb, props) = PropsBehindLoadBalancer(stack);
+        var fleet = new WebFleet(stack, "Fleet", props);
+        lb.Route([new WeightedTarget(fleet.TargetGroup, 1)]);
+        return fleet;
     }
 }

@@ -10,10 +10,10 @@ namespace Infra.Constructs.Tests.Support;
 /// </summary>
 public static class TestStacks
 {
-    /// <summary>A fresh, environment-agnostic stack in a fresh app.</summary>
-    public static Stack NewStack(string id = "Test", Amazon.CDK.Environment? env = null)
+    /// <summary>A fresh, environment-agnostic stack in a fresh app, with optional app context (e.g. feature flags).</summary>
+    public static Stack NewStack(string id = "Test", Amazon.CDK.Environment? env = null, IDictionary<string, object>? context = null)
     {
-        var app = new App(new AppProps { BuiltinCloudFormationValidation = false, AnalyticsReporting = false });
+        var app = new App(new AppProps { BuiltinCloudFormationValidation = false, AnalyticsReporting = false, Context = context });
         return new Stack(app, id, new StackProps { Env = env });
     }
 
@@ -25,9 +25,9 @@ public static class TestStacks
     public static IVpc Vpc(Stack stack) => new Vpc(stack, "TestVpc", new VpcProps { MaxAzs = 2, NatGateways = 1, RestrictDefaultSecurityGroup = false });
 
     /// <summary>Builds a stack once and returns its template.</summary>
-    public static Template Synth(Action<Stack> build, Amazon.CDK.Environment? env = null)
+    public static Template Synth(Action<Stack> build, Amazon.CDK.Environment? env = null, IDictionary<string, object>? context = null)
     {
-        var stack = NewStack(env: env);
+        var stack = NewStack(env: env, context: context);
         build(stack);
         return Template.FromStack(stack);
     }

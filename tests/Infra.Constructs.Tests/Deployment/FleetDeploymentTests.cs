@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.CodeDeploy;
+using Infra.Constructs.Compute;
+using Infra.Constructs.Deployment;
+using Infra.Constructs.Tests.Support;
+
+namespace Infra.Constructs.Tests.Deployment;
+
+public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixture<FleetDeploymentTests.Fixture>
+{
+    /// <summary>What every deployment needs: a routed fleet (4 servers at most), an application and a revision bucket.</summary>
+    public sealed record Pieces(WebFleet Fleet, IServerApplication Application, RevisionBucket Revisions)
+    {
+        public static Pieces In(Stack stack) => new(FleetFactory.Routed(stack), new ServerApplication(stack, "App"), new RevisionBucket(stack, "Revisions"));
+
+        /// <summary>Without the load balancer: enough for props that are rejected before the alarms are made.</summary>
+        public static Pieces Unrouted(Stack stack) => new(new WebFleet(stack, "Fleet", FleetFactory.Props(stack)), new ServerApplication(stack, "App"), new RevisionBucket(stack, "Revisions"));
+    }
+
+    public sealed class Fixture
+    {
+        /// <summary>Only the required props.</summary>
+        public Template Default { get; }
+        public JsonObject DefaultJson { get; }
+        public FleetDeployment DefaultDeployment { get; }
+        /// <summary>
+        /// One fleet with a deployment per other option: Tuned (half at a time, its own thresholds and an
+        /// extra alarm), AllAtOnce, CustomCount (3 healthy hosts) and CustomPercent (75% healthy).
+        /// </summary>
+        public Template Options { get; }
+        public JsonObject OptionsJson { get; }
+        public FleetDeployment Tuned { get; }
+
+        public Fixture()
+        {
+            FleetDeployment? deployment = null, tuned = null;
+            Default = TestStacks.Synth(s =>
+            {
+                var p = Pieces.In(s);
+                deployment = new FleetDeployment(s, "Deployment", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions });
+            });
+            DefaultDeployment = deployment!;
+            DefaultJson = Default.Json();
+            Options = TestStacks.Synth(s =>
+            {
+                var p = Pieces.In(s);
+                var extra = new Alarm(s, "ExtraAlarm", new AlarmProps { Metric = new Metric(new MetricProps { Namespace = "App", MetricName = "Errors" }), Threshold = 1, EvaluationPeriods = 1 });
+                tuned = new FleetDeployment(s, "Tuned", new FleetDeploymentProps
+                {
+                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions,
+                    Config = RollingConfig.HalfAtATime, Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99LatencySeconds = 0.75, ExtraAlarms = [extra],
+                });
+                new FleetDeployment(s, "AllAtOnce", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce });
+                new FleetDeployment(s, "CustomCount", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 3 });
+                new FleetDeployment(s, "CustomPercent", new FleetDeploymentProps
+                {
+                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions,
+                    Config = RollingConfig.Custom, MinimumHealthyHosts = 75, MinimumHealthyHostsArePercent = true,
+                });
+            });
+            Tuned = tuned!;
+            OptionsJson = Options.Json();
+        }
+    }
+
+    private static Dictionary<string, object> Ref(string logicalIdPrefix) => new() { ["Ref"] = Match.StringLikeRegexp($"^{logicalIdPrefix}") };
+
+    /// <summary>The deployment group of the deployment <paramref name="id"/>.</summary>
+    private static JsonObject GroupOf(JsonObject template, string id) =>
+        template.ResourcesOf("AWS::CodeDeploy::DeploymentGroup").Single(r => r.Id.StartsWith($"{id}Group", StringComparison.Ordinal)).Props;
+
+    [Fact]
+    public void Group_DeploysInPlaceToTheFleetsGroupBehindItsTargetGroup()
+    {
+        f.Default.ResourceCountIs("AWS::CodeDeploy::DeploymentGroup", 1);
+        f.Default.HasResourceProperties("AWS::CodeDeploy::DeploymentGroup", new Dictionary<string, object>
+        {
+            ["ApplicationName"] = Ref("App"),
+            ["AutoScalingGroups"] = new object[] { Ref("FleetGroupASG") },
+            ["LoadBalancerInfo"] = new Dictionary<string, object>
+            {
+                ["TargetGroupInfoList"] = new object[] { new Dictionary<string, object> { ["Name"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("^FleetTargetGroup"), "TargetGroupName" } } } },
+            },
+            ["DeploymentStyle"] = new Dictionary<string, object> { ["DeploymentOption"] = "WITH_TRAFFIC_CONTROL" },
+            ["ServiceRoleArn"] = Match.AnyValue(),
+        });
+    }
+
+    [Fact]
+    public void Group_RollsBackOnFailureOnStopAndOnAlarm() =>
+        f.Default.HasResourceProperties("AWS::CodeDeploy::DeploymentGroup", new Dictionary<string, object>
+        {
+            ["AutoRollbackConfiguration"] = new Dictionary<string, object>
+            {
+                ["Enabled"] = true,
+                ["Events"] = new object[] { "DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST", "DEPLOYMENT_STOP_ON_ALARM" },
+            },
+        });
+
+    [Fact]
+    public void Group_StopsOnItsThreeAlarms()
+    {
+        f.Default.HasResourceProperties("AWS::CodeDeploy::DeploymentGroup", new Dictionary<string, object>
+        {
+            ["AlarmConfiguration"] = new Dictionary<string, object>
+            {
+                ["Enabled"] = true,
+                ["Alarms"] = new object[]
+                {
+                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentTarget5xxRate") },
+                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentUnhealthyHosts") },
+                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentP99Latency") },
+                },
+            },
+        });
+        f.Default.ResourceCountIs("AWS::CloudWatch::Alarm", 3);
+        f.DefaultDeployment.Alarms.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public void Default_UpdatesOneServerAtATime()
+    {
+        f.Default.HasResourceProperties("AWS::CodeDeploy::DeploymentGroup", new Dictionary<string, object> { ["DeploymentConfigName"] = "CodeDeployDefault.OneAtATime" });
+        f.Default.ResourceCountIs("AWS::CodeDeploy::DeploymentConfig", 0);
+    }
+
+    [Fact]
+    public void Default_5xxAlarmFiresAboveFivePercentOfRequestsInOneMinute() =>
+        f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
+        {
+            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 5, ["EvaluationPeriods"] = 1, ["TreatMissingData"] = "notBreaching",
+            ["Metrics"] = new object[]
+            {
+                Match.ObjectLike(new Dictionary<string, object> { ["Expression"] = "100 * errors / MAX([requests, 1])", ["ReturnData"] = true }),
+                Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Id"] = "errors", ["ReturnData"] = false,
+                    ["MetricStat"] = Match.ObjectLike(new Dictionary<string, object>
+                    {
+                        ["Metric"] = Match.ObjectLike(new Dictionary<string, object> { ["MetricName"] = "HTTPCode_Target_5XX_Count", ["Namespace"] = "AWS/ApplicationELB", ["Dimensions"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object> { ["Name"] = "TargetGroup" })]) }),
+                        ["Period"] = 60, ["Stat"] = "Sum",
+                    }),
+                }),
+                Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Id"] = "requests", ["ReturnData"] = false,
+                    ["MetricStat"] = Match.ObjectLike(new Dictionary<string, object>
+                    {
+                        ["Metric"] = Match.ObjectLike(new Dictionary<string, object> { ["MetricName"] = "RequestCount", ["Namespace"] = "AWS/ApplicationELB" }),
+                        ["Period"] = 60, ["Stat"] = "Sum",
+                    }),
+                }),
+            },
+        });
+
+    [Fact]
+    public void Default_UnhealthyHostsAlarmFiresAtOneServerForTwoMinutes() =>
+        f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
+        {
+            ["MetricName"] = "UnHealthyHostCount", ["Namespace"] = "AWS/ApplicationELB", ["Statistic"] = "Maximum", ["Period"] = 60,
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold", ["Threshold"] = 1, ["EvaluationPeriods"] = 2, ["TreatMissingData"] = "notBreaching",
+            ["Dimensions"] = Match.ArrayWith([new Dictionary<string, object>
+            {
+                ["Name"] = "TargetGroup",
+                ["Value"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("^FleetTargetGroup"), "TargetGroupFullName" } },
+            }]),
+        });
+
+    [Fact]
+    public void Default_LatencyAlarmFiresAboveTwoSecondsP99ForThreeMinutes() =>
+        f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
+        {
+            ["MetricName"] = "TargetResponseTime", ["Namespace"] = "AWS/ApplicationELB", ["ExtendedStatistic"] = "p99", ["Period"] = 60,
+            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 2, ["EvaluationPeriods"] = 3, ["TreatMissingData"] = "notBreaching",
+        });
+
+    [Fact]
+    public void Alarms_TreatMissingDataAsNotBreachingAndNameTheFleet()
+    {
+        var alarms = f.DefaultJson.ResourcesOf("AWS::CloudWatch::Alarm");
+        alarms.Should().HaveCount(3).And.OnlyContain(a => a.Props["TreatMissingData"]!.GetValue<string>() == "notBreaching");
+        alarms.Select(a => a.Props["AlarmDescription"]!.GetValue<string>()).Should().OnlyContain(d => d.StartsWith("Test/Fleet: "));
+    }
+
+    [Fact]
+    public void Thresholds_AreConfigurable()
+    {
+        foreach (var (id, threshold) in new (string, double)[] { ("TunedTarget5xxRate", 2.5), ("TunedUnhealthyHosts", 2), ("TunedP99Latency", 0.75) })
+        {
+            var alarm = f.OptionsJson.ResourcesOf("AWS::CloudWatch::Alarm").Single(a => a.Id.StartsWith(id, StringComparison.Ordinal)).Props;
+            alarm["Threshold"]!.GetValue<double>().Should().Be(threshold, id);
+        }
+        f.OptionsJson.ResourcesOf("AWS::CloudWatch::Alarm").Single(a => a.Id.StartsWith("TunedTarget5xxRate", StringComparison.Ordinal)).Props["AlarmDescription"]!
+            .GetValue<string>().Should().Contain("more than 2.5% of requests");
+    }
+
+    [Fact]
+    public void AlarmDescriptions_DoNotDependOnTheMachinesCulture()
+    {
+        var culture = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            var stack = TestStacks.NewStack();
+            var p = Pieces.In(stack);
+            var deployment = new FleetDeployment(stack, "Deployment", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Max5xxPercent = 2.5, MaxP99LatencySeconds = 0.75 });
+            var descriptions = deployment.Node.Children.OfType<Alarm>().Select(a => ((CfnAlarm)a.Node.DefaultChild!).AlarmDescription).ToList();
+            descriptions.Should().Contain(d => d!.Contains("more than 2.5% of requests")).And.Contain(d => d!.Contains("above 0.75 s"));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [Fact]
+    public void ExtraAlarms_AreAppendedToTheThree()
+    {
+        GroupOf(f.OptionsJson, "Tuned")["AlarmConfiguration"]!["Alarms"]!.AsArray().Select(a => a!["Name"]!["Ref"]!.GetValue<string>())
+            .Should().SatisfyRespectively(
+                a => a.Should().StartWith("TunedTarget5xxRate"),
+                a => a.Should().StartWith("TunedUnhealthyHosts"),
+                a => a.Should().StartWith("TunedP99Latency"),
+                a => a.Should().StartWith("ExtraAlarm"));
+        f.Tuned.Alarms.Should().HaveCount(4);
+    }
+
+    [Theory]
+    [InlineData("Tuned", "CodeDeployDefault.HalfAtATime")]
+    [InlineData("AllAtOnce", "CodeDeployDefault.AllAtOnce")]
+    public void PresetConfigs_UseTheCodeDeployDefaults(string deployment, string config) =>
+        GroupOf(f.OptionsJson, deployment)["DeploymentConfigName"]!.GetValue<string>().Should().Be(config);
+
+    [Theory]
+    [InlineData("CustomCount", "HOST_COUNT", 3)]
+    [InlineData("CustomPercent", "FLEET_PERCENT", 75)]
+    public void Custom_KeepsACountOrAPercentOfHostsHealthyInItsOwnConfig(string deployment, string type, int value)
+    {
+        var (configId, config) = f.OptionsJson.ResourcesOf("AWS::CodeDeploy::DeploymentConfig").Single(c => c.Id.StartsWith($"{deployment}Config", StringComparison.Ordinal));
+        config["MinimumHealthyHosts"]!["Type"]!.GetValue<string>().Should().Be(type);
+        config["MinimumHealthyHosts"]!["Value"]!.GetValue<int>().Should().Be(value);
+        GroupOf(f.OptionsJson, deployment)["DeploymentConfigName"]!["Ref"]!.GetValue<string>().Should().Be(configId);
+        f.Options.ResourceCountIs("AWS::CodeDeploy::DeploymentConfig", 2);
+    }
+
+    [Fact]
+    public void FleetRole_MayReadTheRevisionsPrefixOnly()
+    {
+        var statements = f.DefaultJson.ResourcesOf("AWS::IAM::Policy")
+            .Where(p => p.Props["Roles"]!.AsArray().Any(r => r!["Ref"]!.GetValue<string>().StartsWith("FleetInstanceRole", StringComparison.Ordinal)))
+            .SelectMany(p => p.Props["PolicyDocument"]!["Statement"]!.AsArray())
+            .Where(s => s!["Action"]!.ToJsonString().Contains("\"s3:"))
+            .ToList();
+        var read = statements.Should().ContainSingle().Subject!;
+        read["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Should().BeEquivalentTo("s3:GetObject*", "s3:GetBucket*", "s3:List*");
+        var resources = read["Resource"]!.AsArray().Select(r => TemplateExtensions.RenderText(r)).ToList();
+        resources.Should().Contain(r => r.EndsWith("/revisions/*"), "objects are readable under revisions/ only")
+            .And.NotContain(r => r.EndsWith("}/*"), "no object access bucket-wide")
+            .And.OnlyContain(r => r.EndsWith("/revisions/*") || !r.Contains('/'), "the bucket itself (listing) or the prefix");
+        read["Resource"]!.ToJsonString().Should().Contain("RevisionsBucket");
+    }
+
+    public static TheoryData<string, Func<Pieces, FleetDeploymentProps>> BadProps => new()
+    {
+        { "Fleet", p => new() { Application = p.Application, Revisions = p.Revisions } },
+        { "Application", p => new() { Fleet = p.Fleet, Revisions = p.Revisions } },
+        { "Revisions", p => new() { Fleet = p.Fleet, Application = p.Application } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 0, MinimumHealthyHostsArePercent = true } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 100, MinimumHealthyHostsArePercent = true } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 4 } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = -1 } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MinimumHealthyHosts = 1 } },
+        { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce, MinimumHealthyHosts = 1 } },
+        { "Config", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = (RollingConfig)9 } },
+        { "Max5xxPercent", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Max5xxPercent = 0 } },
+        { "Max5xxPercent", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Max5xxPercent = 101 } },
+        { "MaxUnhealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MaxUnhealthyHosts = 0 } },
+        { "MaxP99LatencySeconds", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MaxP99LatencySeconds = 0 } },
+        { "MaxP99LatencySeconds", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MaxP99LatencySeconds = 61 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadProps))]
+    public void RejectsBadProps(string property, Func<Pieces, FleetDeploymentProps> props)
+    {
+        var stack = TestStacks.NewStack();
+        var p = Pieces.Unrouted(stack);
+        Rejections.Expect(() => new FleetDeployment(stack, "Deployment", props(p)), "Test/Deployment", property);
+    }
+}
