@@ -30,11 +30,23 @@ public class RevisionBucketTests(RevisionBucketTests.Fixture f) : IClassFixture<
     private static Bucket LogBucket(Amazon.CDK.Stack s) => new(s, "Logs", new BucketProps { ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED });
 
     [Fact]
-    public void IsVersionedEncryptedAndPrivate() =>
+    public void IsVersionedKmsEncryptedPrivateAndSendsEventsToEventBridge() =>
         f.Default.HasResourceProperties("AWS::S3::Bucket", new Dictionary<string, object>
         {
             ["VersioningConfiguration"] = new Dictionary<string, object> { ["Status"] = "Enabled" },
-            ["BucketEncryption"] = new Dictionary<string, object> { ["ServerSideEncryptionConfiguration"] = new object[] { new Dictionary<string, object> { ["ServerSideEncryptionByDefault"] = new Dictionary<string, object> { ["SSEAlgorithm"] = "AES256" } } } },
+            ["BucketEncryption"] = new Dictionary<string, object>
+            {
+                ["ServerSideEncryptionConfiguration"] = new object[] { new Dictionary<string, object>
+                {
+                    ["BucketKeyEnabled"] = true,
+                    ["ServerSideEncryptionByDefault"] = new Dictionary<string, object>
+                    {
+                        ["SSEAlgorithm"] = "aws:kms",
+                        ["KMSMasterKeyID"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("^RevisionsKey"), "Arn" } },
+                    },
+                } },
+            },
+            ["NotificationConfiguration"] = new Dictionary<string, object> { ["EventBridgeConfiguration"] = new Dictionary<string, object> { ["EventBridgeEnabled"] = true } },
             ["PublicAccessBlockConfiguration"] = new Dictionary<string, object> { ["BlockPublicAcls"] = true, ["BlockPublicPolicy"] = true, ["IgnorePublicAcls"] = true, ["RestrictPublicBuckets"] = true },
             ["OwnershipControls"] = new Dictionary<string, object> { ["Rules"] = new object[] { new Dictionary<string, object> { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
         });
