@@ -27,7 +27,7 @@ public sealed record ApiSettings
     /// <summary>Stage-wide burst.</summary>
     public int ThrottlingBurstLimit { get; init; } = 200;
 
-    /// <summary>Reserved concurrency of each sample function; null = the account's shared pool.</summary>
+    /// <summary>Reserved concurrency of each sample function; null = the library's default (10).</summary>
     public int? ReservedConcurrency { get; init; }
 
     /// <summary>How CodeDeploy shifts each function's alias to a new version of its code.</summary>
