@@ -27,8 +27,11 @@ public sealed record ApiSettings
     /// <summary>Stage-wide burst.</summary>
     public int ThrottlingBurstLimit { get; init; } = 200;
 
-    /// <summary>Reserved concurrency of each sample function; null = the account's shared pool.</summary>
+    /// <summary>Reserved concurrency of each sample function; null = the library's default (10).</summary>
     public int? ReservedConcurrency { get; init; }
+
+    /// <summary>WAFv2 web ACL on the API stage (AWS managed rules) or none.</summary>
+    public Infra.Constructs.LoadBalancing.WebFirewall Firewall { get; init; } = Infra.Constructs.LoadBalancing.WebFirewall.None;
 
     /// <summary>How CodeDeploy shifts each function's alias to a new version of its code.</summary>
     public TrafficShift AliasShift { get; init; } = TrafficShift.AllAtOnce;

@@ -62,6 +62,7 @@ public static class Environments
             ThrottlingBurstLimit = 1000,
             ReservedConcurrency = 50,
             AliasShift = TrafficShift.Canary(10, 5),
+            Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
         },
     };
 

@@ -51,6 +51,7 @@ public sealed class ApiStack : Stack
             ThrottlingRateLimit = api.ThrottlingRateLimit,
             ThrottlingBurstLimit = api.ThrottlingBurstLimit,
             CreateCloudWatchRole = api.CreateCloudWatchRole,
+            Firewall = api.Firewall,
         });
 
         Output("Url", Api.Url, "Root of the stage (GET answers with the backend's text)");

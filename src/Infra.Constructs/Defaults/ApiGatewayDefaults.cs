@@ -15,8 +15,8 @@ public static class ApiGatewayDefaults
     public const int ThrottlingBurstLimit = 200;
     /// <summary>Seconds a cached response is served, when the stage cache is on.</summary>
     public const int CacheTtlSeconds = 300;
-    /// <summary>How long access and execution logs are kept.</summary>
-    public const RetentionDays LogRetention = RetentionDays.THREE_MONTHS;
+    /// <summary>How long access and execution logs are kept (a year: Control Tower CT.CLOUDWATCH.PR.2).</summary>
+    public const RetentionDays LogRetention = RetentionDays.ONE_YEAR;
     /// <summary>Account-wide limit of API Gateway's steady-state rate (requests per second, per region).</summary>
     public const double MaxThrottlingRateLimit = 10000;
     /// <summary>Account-wide limit of API Gateway's burst (requests, per region).</summary>

@@ -16,8 +16,14 @@ public static class LambdaDefaults
     public const int TimeoutSeconds = 10;
     /// <summary>Name of the alias that callers (API Gateway, CodeDeploy) use.</summary>
     public const string AliasName = "live";
-    /// <summary>How long function logs are kept.</summary>
-    public const RetentionDays LogRetention = RetentionDays.ONE_MONTH;
+    /// <summary>How long function logs are kept (a year: Control Tower CT.CLOUDWATCH.PR.2).</summary>
+    public const RetentionDays LogRetention = RetentionDays.ONE_YEAR;
+    /// <summary>
+    /// Concurrent executions reserved for (and capping) each function: enough for about 100 requests
+    /// per second at 100 ms each (the default API stage rate), small enough that many functions fit
+    /// in an account's default limit of 1000 while Lambda keeps the 100 unreserved it requires.
+    /// </summary>
+    public const int ReservedConcurrency = 10;
 
     /// <summary>Traffic shifting: share of requests the new version gets first (CodeDeploy canary).</summary>
     public const int ShiftCanaryPercent = 10;

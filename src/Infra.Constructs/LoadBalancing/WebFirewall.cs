@@ -1,6 +1,6 @@
 namespace Infra.Constructs.LoadBalancing;
 
-/// <summary>Which web application firewall protects the load balancer.</summary>
+/// <summary>Which web application firewall protects a load balancer or an API stage (see <see cref="Security.ManagedRulesWebAcl"/>).</summary>
 public enum WebFirewall
 {
     /// <summary>No web ACL created (an existing one can still be given by ARN).</summary>

@@ -67,18 +67,12 @@ public sealed partial class WebLoadBalancer : Construct
         var firewall = props.Firewall ?? WebFirewall.None;
         if (!Enum.IsDefined(firewall))
             throw check.Fail(nameof(props.Firewall), firewall, "None or AwsManagedRules");
-        check.Matches(nameof(props.WebAclArn), props.WebAclArn, WebAclArnPattern(), "a regional WAFv2 web ACL ARN: arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID");
+        check.Matches(nameof(props.WebAclArn), props.WebAclArn, Security.ManagedRulesWebAcl.RegionalArnPattern(), Security.ManagedRulesWebAcl.RegionalArnDescription);
         if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
             throw check.Fail(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per load balancer)");
-        var aclArn = props.WebAclArn ?? (firewall == WebFirewall.AwsManagedRules ? CreateManagedRulesAcl().AttrArn : null);
+        var aclArn = props.WebAclArn ?? (firewall == WebFirewall.AwsManagedRules ? Security.ManagedRulesWebAcl.Create(this, Node.Path).AttrArn : null);
         if (aclArn is not null)
-        {
-            _ = new Amazon.CDK.AWS.WAFv2.CfnWebACLAssociation(this, "WebAclAssociation", new Amazon.CDK.AWS.WAFv2.CfnWebACLAssociationProps
-            {
-                ResourceArn = LoadBalancer.LoadBalancerArn,
-                WebAclArn = aclArn,
-            });
-        }
+            Security.ManagedRulesWebAcl.Associate(this, LoadBalancer.LoadBalancerArn, aclArn);
 
         if (props.AccessLogs ?? true)
         {
@@ -172,58 +166,6 @@ public sealed partial class WebLoadBalancer : Construct
         });
         return RouteRule;
     }
-
-    private Amazon.CDK.AWS.WAFv2.CfnWebACL CreateManagedRulesAcl()
-    {
-        Amazon.CDK.AWS.WAFv2.CfnWebACL.RuleProperty Managed(string name, int priority) => new()
-        {
-            Name = name,
-            Priority = priority,
-            OverrideAction = new Amazon.CDK.AWS.WAFv2.CfnWebACL.OverrideActionProperty { None = new Dictionary<string, object>() },
-            Statement = new Amazon.CDK.AWS.WAFv2.CfnWebACL.StatementProperty
-            {
-                ManagedRuleGroupStatement = new Amazon.CDK.AWS.WAFv2.CfnWebACL.ManagedRuleGroupStatementProperty { VendorName = "AWS", Name = name },
-            },
-            VisibilityConfig = Visibility(name),
-        };
-        var acl = new Amazon.CDK.AWS.WAFv2.CfnWebACL(this, "WebAcl", new Amazon.CDK.AWS.WAFv2.CfnWebACLProps
-        {
-            Scope = "REGIONAL",
-            DefaultAction = new Amazon.CDK.AWS.WAFv2.CfnWebACL.DefaultActionProperty { Allow = new Amazon.CDK.AWS.WAFv2.CfnWebACL.AllowActionProperty() },
-            Description = $"AWS managed rules in front of {Node.Path}",
-            VisibilityConfig = Visibility("web-acl"),
-            Rules = new object[]
-            {
-                Managed("AWSManagedRulesAmazonIpReputationList", 0),
-                Managed("AWSManagedRulesCommonRuleSet", 1),
-                Managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
-            },
-        });
-        // WAF logs: the group name must start with aws-waf-logs-; encrypted and kept a year.
-        var logs = new Amazon.CDK.AWS.Logs.LogGroup(this, "WebAclLogs", new Amazon.CDK.AWS.Logs.LogGroupProps
-        {
-            LogGroupName = "aws-waf-logs-" + Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = 60, Separator = "-" }).ToLowerInvariant(),
-            Retention = Amazon.CDK.AWS.Logs.RetentionDays.ONE_YEAR,
-            EncryptionKey = Security.EncryptionKeys.ForLogs(this, "WebAclLogsKey", "WAF logs of " + Node.Path),
-            RemovalPolicy = RemovalPolicy.RETAIN,
-        });
-        _ = new Amazon.CDK.AWS.WAFv2.CfnLoggingConfiguration(this, "WebAclLogging", new Amazon.CDK.AWS.WAFv2.CfnLoggingConfigurationProps
-        {
-            ResourceArn = acl.AttrArn,
-            LogDestinationConfigs = [logs.LogGroupArn],
-        });
-        return acl;
-    }
-
-    private static Amazon.CDK.AWS.WAFv2.CfnWebACL.VisibilityConfigProperty Visibility(string metric) => new()
-    {
-        CloudWatchMetricsEnabled = true,
-        MetricName = metric,
-        SampledRequestsEnabled = true,
-    };
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]+/[a-f0-9-]+$")]
-    private static partial System.Text.RegularExpressions.Regex WebAclArnPattern();
 
     /// <summary>Key prefix of access logs in <see cref="AccessLogBucket"/>.</summary>
     public const string AccessLogPrefix = "alb";

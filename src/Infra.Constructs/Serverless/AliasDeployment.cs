@@ -11,7 +11,8 @@ namespace Infra.Constructs.Serverless;
 /// Traffic shifting of a Lambda alias with CodeDeploy: when a deploy points the alias at a new
 /// version, CodeDeploy moves traffic gradually (canary or linear, see <see cref="TrafficShift"/>),
 /// runs the optional pre- and post-traffic hooks, and rolls the alias back when the alias's errors
-/// alarm fires or the deployment fails. The alternative to <see cref="CanaryRestApi"/> when the
+/// alarm fires or the deployment fails. <see cref="AliasDeploymentProps.AlarmActions"/> (e.g. an SNS
+/// topic) are told when that alarm fires. The alternative to <see cref="CanaryRestApi"/> when the
 /// shift belongs to the function (every caller of the alias) rather than to one API stage.
 /// </summary>
 public sealed class AliasDeployment : Construct
@@ -41,6 +42,9 @@ public sealed class AliasDeployment : Construct
         }
         var maxErrors = props.MaxErrorsPerMinute ?? LambdaDefaults.ShiftMaxErrorsPerMinute;
         check.InRange(nameof(props.MaxErrorsPerMinute), maxErrors, 1, 100000);
+        var alarmActions = props.AlarmActions ?? [];
+        if (alarmActions.Any(a => a is null))
+            throw check.Fail(nameof(props.AlarmActions), "(a null entry)", "alarm actions such as new SnsAction(topic), none of them null");
         if (props.PreTrafficHook is not null && ReferenceEquals(props.PreTrafficHook, props.PostTrafficHook))
             throw check.Fail(nameof(props.PostTrafficHook), "(the PreTrafficHook function)", "a function other than PreTrafficHook (one hook function per lifecycle event)");
 
@@ -51,18 +55,17 @@ public sealed class AliasDeployment : Construct
                 : TrafficRouting.TimeBasedLinear(new TimeBasedLinearTrafficRoutingProps { Percentage = shift.Percent, Interval = Duration.Minutes(shift.IntervalMinutes) }),
         });
 
-        var alarms = new List<IAlarm>
+        var errors = new Alarm(this, "AliasErrors", new AlarmProps
         {
-            new Alarm(this, "AliasErrors", new AlarmProps
-            {
-                AlarmDescription = $"{alias.Node.Path}: {maxErrors} or more errors in a minute; rolls back a traffic shift",
-                Metric = alias.MetricErrors(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Sum" }),
-                Threshold = maxErrors,
-                ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                EvaluationPeriods = 1,
-                TreatMissingData = TreatMissingData.NOT_BREACHING,
-            }),
-        };
+            AlarmDescription = $"{alias.Node.Path}: {maxErrors} or more errors in a minute; rolls back a traffic shift",
+            Metric = alias.MetricErrors(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Sum" }),
+            Threshold = maxErrors,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            EvaluationPeriods = 1,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        });
+        if (alarmActions.Count > 0) errors.AddAlarmAction([.. alarmActions]);
+        var alarms = new List<IAlarm> { errors };
         alarms.AddRange(props.ExtraAlarms ?? []);
         Alarms = alarms;
 

@@ -27,4 +27,12 @@ public sealed record AliasDeploymentProps
 
     /// <summary>Further alarms that stop and roll back a deployment. Default: none.</summary>
     public IReadOnlyList<IAlarm>? ExtraAlarms { get; init; }
+
+    /// <summary>
+    /// Actions run when the alias's errors alarm goes into ALARM, e.g. <c>new SnsAction(topic)</c>
+    /// to notify the team that a traffic shift was rolled back (no entry may be null). Applied to the
+    /// alarm this construct creates, not to <see cref="ExtraAlarms"/>, which bring their own.
+    /// Default: none (the alarm still stops and rolls back the deployment).
+    /// </summary>
+    public IReadOnlyList<IAlarmAction>? AlarmActions { get; init; }
 }

@@ -8,6 +8,8 @@ using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
 using Infra.Constructs.Defaults;
+using Infra.Constructs.LoadBalancing;
+using Infra.Constructs.Security;
 using Infra.Constructs.Validation;
 using ApiStage = Amazon.CDK.AWS.APIGateway.Stage;
 using ApiDeployment = Amazon.CDK.AWS.APIGateway.Deployment;
@@ -34,9 +36,12 @@ namespace Infra.Constructs.Serverless;
 /// always name every stage variable (the canary's full view), so an override key from an earlier
 /// canary can never linger with another value.
 /// </para>
-/// Also: access logs (JSON) and execution logs in log groups with retention (the canary's
-/// <c>/Canary</c> groups included), X-Ray tracing, stage-wide throttling, an optional stage cache,
-/// and invoke permissions scoped to this API's stage and methods.
+/// Also: access logs (JSON) and execution logs in log groups kept a year and encrypted with a
+/// customer-managed KMS key of this construct (the canary's <c>/Canary</c> groups included), X-Ray
+/// tracing, stage-wide throttling, a request validator on every method, an optional stage cache
+/// (always encrypted), an optional WAFv2 web ACL on the stage (<see cref="CanaryRestApiProps.Firewall"/>),
+/// optional IAM or authorizer-based authorization, and invoke permissions scoped to this API's stage
+/// and methods.
 /// </summary>
 public sealed partial class CanaryRestApi : Construct
 {
@@ -66,6 +71,15 @@ public sealed partial class CanaryRestApi : Construct
 
     /// <summary>Execution log group of the canary (<c>.../Canary</c>).</summary>
     public ILogGroup CanaryExecutionLogs { get; }
+
+    /// <summary>The KMS key that encrypts the four access and execution log groups.</summary>
+    public Amazon.CDK.AWS.KMS.IKey LogKey { get; }
+
+    /// <summary>The request validator every method uses (request parameters and bodies).</summary>
+    public IRequestValidator RequestValidator { get; }
+
+    /// <summary>The web ACL created for <see cref="WebFirewall.AwsManagedRules"/>; null otherwise.</summary>
+    public Amazon.CDK.AWS.WAFv2.CfnWebACL? WebAcl { get; }
 
     /// <summary>The release phase in effect.</summary>
     public CanaryRelease Release { get; }
@@ -176,6 +190,28 @@ public sealed partial class CanaryRestApi : Construct
         if (!Enum.IsDefined(retention) || retention == RetentionDays.INFINITE)
             throw check.Fail(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
 
+        var firewall = props.Firewall ?? WebFirewall.None;
+        if (!Enum.IsDefined(firewall))
+            throw check.Fail(nameof(props.Firewall), firewall, "None or AwsManagedRules");
+        if (props.WebAclArn is { } givenAcl && !Token.IsUnresolved(givenAcl))
+            check.Matches(nameof(props.WebAclArn), givenAcl, ManagedRulesWebAcl.RegionalArnPattern(), ManagedRulesWebAcl.RegionalArnDescription);
+        if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
+            throw check.Fail(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per stage)");
+
+        var authorizer = props.Authorizer;
+        var authorization = props.Authorization
+            ?? (authorizer is null ? AuthorizationType.NONE : authorizer.AuthorizationType ?? AuthorizationType.CUSTOM);
+        if (!Enum.IsDefined(authorization))
+            throw check.Fail(nameof(props.Authorization), authorization, "NONE, IAM, COGNITO or CUSTOM");
+        if (authorizer is null && authorization is (AuthorizationType.COGNITO or AuthorizationType.CUSTOM))
+            throw check.Fail(nameof(props.Authorization), authorization, "NONE or IAM; COGNITO and CUSTOM need an Authorizer (e.g. a CognitoUserPoolsAuthorizer or a TokenAuthorizer)");
+        if (authorizer is not null)
+        {
+            var own = authorizer.AuthorizationType;
+            if (own is { } t ? authorization != t : authorization is not (AuthorizationType.COGNITO or AuthorizationType.CUSTOM))
+                throw check.Fail(nameof(props.Authorization), authorization, $"unset or {own?.ToString() ?? "COGNITO or CUSTOM"} (the Authorizer's type) when Authorizer is given");
+        }
+
         // The stage's and the canary's full stage variables (the backend variable holds an ARN).
         var stageVars = new Dictionary<string, string>(variables, StringComparer.Ordinal) { [backendVariable] = backends[stable].FunctionArn };
         var canaryVars = new Dictionary<string, string>(stageVars, StringComparer.Ordinal) { [backendVariable] = backends[canaryBackend].FunctionArn };
@@ -186,7 +222,8 @@ public sealed partial class CanaryRestApi : Construct
         // Started: the canary's view. Otherwise cleared: a copy of the stage's own variables.
         CanaryStageVariables = release.IsActive ? canaryVars : new Dictionary<string, string>(StageVariables, StringComparer.Ordinal);
 
-        AccessLogs = new LogGroup(this, "AccessLogs", new LogGroupProps { Retention = retention });
+        LogKey = EncryptionKeys.ForLogs(this, "LogsKey", "access and execution logs of the API " + Node.Path);
+        AccessLogs = new LogGroup(this, "AccessLogs", new LogGroupProps { Retention = retention, EncryptionKey = LogKey });
         Api = new RestApi(this, "Api", new RestApiProps
         {
             RestApiName = apiName,
@@ -210,6 +247,7 @@ public sealed partial class CanaryRestApi : Construct
                 CacheClusterSize = cacheSize,
                 CachingEnabled = cacheSize is not null,
                 CacheTtl = cacheSize is not null ? Duration.Seconds(cacheTtl) : null,
+                // A cache holds response data: always encrypted at rest, never an option.
                 CacheDataEncrypted = cacheSize is not null ? true : null,
             },
         });
@@ -234,10 +272,11 @@ public sealed partial class CanaryRestApi : Construct
         {
             LogGroupName = $"{AccessLogs.LogGroupName}/Canary",
             Retention = retention,
+            EncryptionKey = LogKey,
         });
         var executionLogName = $"API-Gateway-Execution-Logs_{Api.RestApiId}/{stageName}";
-        ExecutionLogs = new LogGroup(this, "ExecutionLogs", new LogGroupProps { LogGroupName = executionLogName, Retention = retention });
-        CanaryExecutionLogs = new LogGroup(this, "CanaryExecutionLogs", new LogGroupProps { LogGroupName = $"{executionLogName}/Canary", Retention = retention });
+        ExecutionLogs = new LogGroup(this, "ExecutionLogs", new LogGroupProps { LogGroupName = executionLogName, Retention = retention, EncryptionKey = LogKey });
+        CanaryExecutionLogs = new LogGroup(this, "CanaryExecutionLogs", new LogGroupProps { LogGroupName = $"{executionLogName}/Canary", Retention = retention, EncryptionKey = LogKey });
         Stage.Node.AddDependency(CanaryAccessLogs, ExecutionLogs, CanaryExecutionLogs);
 
         var integration = new Integration(new IntegrationProps
@@ -246,11 +285,24 @@ public sealed partial class CanaryRestApi : Construct
             IntegrationHttpMethod = "POST",
             Uri = $"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/2015-03-31/functions/${{stageVariables.{backendVariable}}}/invocations",
         });
-        Api.Root.AddMethod("GET", integration);
+        // Validates the request parameters and bodies a method declares (this construct declares none;
+        // methods added to Api with RequestParameters or RequestModels get them checked before the Lambda runs).
+        RequestValidator = Api.AddRequestValidator("RequestValidator", new RequestValidatorOptions
+        {
+            ValidateRequestParameters = true,
+            ValidateRequestBody = true,
+        });
+        var methodOptions = new MethodOptions
+        {
+            AuthorizationType = authorization,
+            Authorizer = authorizer,
+            RequestValidator = RequestValidator,
+        };
+        Api.Root.AddMethod("GET", integration, methodOptions);
         var sourceArns = new List<string> { Api.ArnForExecuteApi("GET", "/", stageName) };
         if (props.Proxy ?? false)
         {
-            Api.Root.AddResource("{proxy+}").AddMethod("ANY", integration);
+            Api.Root.AddResource("{proxy+}").AddMethod("ANY", integration, methodOptions);
             sourceArns.Add(Api.ArnForExecuteApi("*", "/*", stageName));
         }
 
@@ -268,6 +320,11 @@ public sealed partial class CanaryRestApi : Construct
                 });
             }
         }
+
+        // Regional web ACL on the stage (the canary is part of the stage, so it is covered too).
+        WebAcl = firewall == WebFirewall.AwsManagedRules ? ManagedRulesWebAcl.Create(this, $"the API stage {stageName} of {Node.Path}") : null;
+        if ((props.WebAclArn ?? WebAcl?.AttrArn) is { } aclArn)
+            ManagedRulesWebAcl.Associate(this, Stage.StageArn, aclArn);
     }
 
     private static string Nothing(CanaryPhase phase) => phase switch

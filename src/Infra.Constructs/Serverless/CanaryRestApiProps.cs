@@ -1,6 +1,7 @@
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
+using Infra.Constructs.LoadBalancing;
 
 namespace Infra.Constructs.Serverless;
 
@@ -69,7 +70,10 @@ public sealed record CanaryRestApiProps
     /// <summary>Log full requests and responses in the execution log (may log personal data). Default: false.</summary>
     public bool? DataTrace { get; init; }
 
-    /// <summary>How long access and execution logs are kept (not INFINITE). Default: three months.</summary>
+    /// <summary>
+    /// How long access and execution logs are kept (not INFINITE). The four log groups are encrypted
+    /// with one customer-managed KMS key of this construct. Default: one year.
+    /// </summary>
     public RetentionDays? LogRetention { get; init; }
 
     /// <summary>X-Ray tracing of the stage (and its canary). Default: true.</summary>
@@ -84,4 +88,33 @@ public sealed record CanaryRestApiProps
 
     /// <summary>Also route every path (<c>ANY /{proxy+}</c>) to the backend, not only <c>GET /</c>. Default: false.</summary>
     public bool? Proxy { get; init; }
+
+    /// <summary>
+    /// Web application firewall on the stage (and so on its canary). Default: <see cref="WebFirewall.None"/>.
+    /// <see cref="WebFirewall.AwsManagedRules"/> creates a REGIONAL WAFv2 web ACL with the AWS managed
+    /// IP-reputation, common and known-bad-inputs rule groups, associated with the stage, logging to an
+    /// <c>aws-waf-logs-</c> log group kept a year and encrypted with its own KMS key (about USD 5/month
+    /// plus requests).
+    /// </summary>
+    public WebFirewall? Firewall { get; init; }
+
+    /// <summary>
+    /// ARN of an existing regional WAFv2 web ACL to associate with the stage (e.g. one shared by several
+    /// APIs). Default: none. Rejected together with <see cref="WebFirewall.AwsManagedRules"/>.
+    /// </summary>
+    public string? WebAclArn { get; init; }
+
+    /// <summary>
+    /// How callers are authorized on every method. <see cref="AuthorizationType.IAM"/>: requests must be
+    /// SigV4-signed by a principal allowed <c>execute-api:Invoke</c>. <see cref="AuthorizationType.COGNITO"/>
+    /// and <see cref="AuthorizationType.CUSTOM"/> only with <see cref="Authorizer"/>. Default: the
+    /// Authorizer's type when one is given, else <see cref="AuthorizationType.NONE"/> (a public API).
+    /// </summary>
+    public AuthorizationType? Authorization { get; init; }
+
+    /// <summary>
+    /// Authorizer of every method: a <c>CognitoUserPoolsAuthorizer</c> (user pool tokens) or a
+    /// <c>TokenAuthorizer</c>/<c>RequestAuthorizer</c> (a Lambda). Default: none.
+    /// </summary>
+    public IAuthorizer? Authorizer { get; init; }
 }

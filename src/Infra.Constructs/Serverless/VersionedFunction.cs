@@ -5,6 +5,7 @@ using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
 using Infra.Constructs.Defaults;
+using Infra.Constructs.Security;
 using Infra.Constructs.Validation;
 using LambdaFunction = Amazon.CDK.AWS.Lambda.Function;
 
@@ -12,10 +13,16 @@ namespace Infra.Constructs.Serverless;
 
 /// <summary>
 /// A Node.js Lambda function that callers reach through an alias on a published version: the
-/// function (newest Node.js runtime, arm64, JSON logs), its own log group with retention, X-Ray
-/// tracing, a role that may write to that log group only (plus X-Ray), optional reserved
-/// concurrency, a version published whenever code or configuration changes (old versions are kept
-/// so an alias can go back to them) and the alias on the newest version.
+/// function (newest Node.js runtime, arm64, JSON logs), its own log group (kept a year, encrypted
+/// with a customer-managed KMS key of its own), X-Ray tracing, a role that may write to that log
+/// group only (plus X-Ray), reserved concurrency (10 by default), a version published whenever code
+/// or configuration changes (old versions are kept so an alias can go back to them) and the alias
+/// on the newest version.
+/// <para>
+/// No dead-letter queue and no VPC: a DLQ receives only failed <em>asynchronous</em> invocations
+/// (callers such as API Gateway invoke synchronously and get the error), and a function that reaches
+/// no resource inside a VPC gains nothing from running in one.
+/// </para>
 /// </summary>
 public sealed partial class VersionedFunction : Construct
 {
@@ -33,6 +40,9 @@ public sealed partial class VersionedFunction : Construct
 
     /// <summary>The function's log group.</summary>
     public ILogGroup LogGroup { get; }
+
+    /// <summary>The KMS key that encrypts <see cref="LogGroup"/>.</summary>
+    public Amazon.CDK.AWS.KMS.IKey LogKey { get; }
 
     /// <summary>The function's execution role.</summary>
     public IRole Role { get; }
@@ -58,7 +68,8 @@ public sealed partial class VersionedFunction : Construct
         check.InRange(nameof(props.MemoryMiB), memory, 128, 10240);
         var timeout = props.TimeoutSeconds ?? LambdaDefaults.TimeoutSeconds;
         check.InRange(nameof(props.TimeoutSeconds), timeout, 1, 900);
-        check.InRange(nameof(props.ReservedConcurrency), props.ReservedConcurrency, 1, 10000);
+        var reserved = props.ReservedConcurrency ?? LambdaDefaults.ReservedConcurrency;
+        check.InRange(nameof(props.ReservedConcurrency), reserved, 1, 10000);
         var retention = props.LogRetention ?? LambdaDefaults.LogRetention;
         if (!Enum.IsDefined(retention) || retention == RetentionDays.INFINITE)
             throw check.Fail(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
@@ -72,9 +83,11 @@ public sealed partial class VersionedFunction : Construct
                 throw check.Fail($"{nameof(props.Environment)}[{name}]", name, "a name not starting with AWS_ (reserved by Lambda)");
         }
 
+        LogKey = EncryptionKeys.ForLogs(this, "LogsKey", "logs of the Lambda function " + Node.Path);
         var logGroup = new LogGroup(this, "Logs", new LogGroupProps
         {
             Retention = retention,
+            EncryptionKey = LogKey,
         });
         LogGroup = logGroup;
 
@@ -98,7 +111,7 @@ public sealed partial class VersionedFunction : Construct
             Description = props.Description,
             MemorySize = memory,
             Timeout = Duration.Seconds(timeout),
-            ReservedConcurrentExecutions = props.ReservedConcurrency,
+            ReservedConcurrentExecutions = reserved,
             Role = role,
             LogGroup = logGroup,
             LoggingFormat = LoggingFormat.JSON,

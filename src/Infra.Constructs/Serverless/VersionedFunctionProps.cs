@@ -31,11 +31,17 @@ public sealed record VersionedFunctionProps
 
     /// <summary>
     /// Concurrent executions reserved for (and capping) this function (1-10000; the account's
-    /// unreserved pool must keep 100). Default: none, the function shares the account's pool.
+    /// unreserved pool must keep 100, so the sum over all functions must stay 100 below the account's
+    /// concurrency limit). A cap keeps a traffic spike or a loop from taking every execution of the
+    /// account and bounds the cost; the reservation guarantees this function its share. Default: 10
+    /// (<see cref="Defaults.LambdaDefaults.ReservedConcurrency"/>).
     /// </summary>
     public int? ReservedConcurrency { get; init; }
 
-    /// <summary>How long the function's log group keeps logs. Default: one month.</summary>
+    /// <summary>
+    /// How long the function's log group keeps logs (not INFINITE). The group is encrypted with a
+    /// customer-managed KMS key of this construct. Default: one year.
+    /// </summary>
     public RetentionDays? LogRetention { get; init; }
 
     /// <summary>X-Ray active tracing. Default: true.</summary>

@@ -78,6 +78,41 @@ public sealed class ApiStackTests(ApiStackFixture f) : IClassFixture<ApiStackFix
     }
 
     [Fact]
+    public void Prod_stage_is_behind_a_managed_rules_web_acl_and_dev_is_not()
+    {
+        Of(f.Prod.Json, "AWS::WAFv2::WebACL").Should().ContainSingle().Which["Scope"]!.GetValue<string>().Should().Be("REGIONAL");
+        Of(f.Prod.Json, "AWS::WAFv2::WebACLAssociation").Single()["ResourceArn"]!.ToJsonString().Should().Contain("/stages/").And.Contain("ApiDeploymentStagelive");
+        Of(f.Prod.Json, "AWS::WAFv2::LoggingConfiguration").Should().ContainSingle();
+        Of(f.Dev.Json, "AWS::WAFv2::WebACL").Should().BeEmpty();
+        Of(f.Dev.Json, "AWS::WAFv2::WebACLAssociation").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Every_log_group_is_kept_a_year_and_encrypted_with_a_customer_managed_key()
+    {
+        foreach (var json in new[] { f.Dev.Json, f.Prod.Json })
+        {
+            var groups = Of(json, "AWS::Logs::LogGroup").ToList();
+            groups.Should().HaveCountGreaterThanOrEqualTo(6, "two function groups and four API groups");
+            groups.Should().OnlyContain(g => g["RetentionInDays"]!.GetValue<int>() >= 365);
+            groups.Should().OnlyContain(g => g["KmsKeyId"]!.ToJsonString().Contains("Fn::GetAtt"));
+        }
+        Of(f.Dev.Json, "AWS::KMS::Key").Should().HaveCount(3, "one per function and one for the API's logs");
+        Of(f.Prod.Json, "AWS::KMS::Key").Should().HaveCount(4, "and one for the WAF logs");
+    }
+
+    [Fact]
+    public void Every_function_has_reserved_concurrency_and_every_method_a_request_validator()
+    {
+        Of(f.Dev.Json, "AWS::Lambda::Function").Should().OnlyContain(fn => fn["ReservedConcurrentExecutions"]!.GetValue<int>() == 10);
+        foreach (var json in new[] { f.Dev.Json, f.Prod.Json })
+        {
+            Of(json, "AWS::ApiGateway::RequestValidator").Should().ContainSingle();
+            Of(json, "AWS::ApiGateway::Method").Should().OnlyContain(m => m.ContainsKey("RequestValidatorId"));
+        }
+    }
+
+    [Fact]
     public void Lambda_folders_are_found_from_the_test_binaries() =>
         File.Exists(Path.Combine(ApiStack.LambdaFolder("original"), "index.mjs")).Should().BeTrue();
 }

@@ -15,6 +15,7 @@ public sealed class AliasDeploymentFixture
     public Dictionary<string, (VersionedFunction Fn, AliasDeployment Deployment)> Groups { get; } = new();
     public VersionedFunction PreHook { get; }
     public VersionedFunction PostHook { get; }
+    public Amazon.CDK.AWS.SNS.Topic Alerts { get; }
 
     public AliasDeploymentFixture()
     {
@@ -26,6 +27,8 @@ public sealed class AliasDeploymentFixture
         Add("Canary25x15", TrafficShift.Canary(25, 15));
         Add("Linear20x3", TrafficShift.Linear(20, 3));
         Add("AllAtOnce", TrafficShift.AllAtOnce, hooks: true, maxErrors: 5);
+        Alerts = new Amazon.CDK.AWS.SNS.Topic(Stack, "Alerts");
+        Add("Notified", null, actions: [new Amazon.CDK.AWS.CloudWatch.Actions.SnsAction(Alerts)]);
         Template = Template.FromStack(Stack);
         Json = Template.Json();
     }
@@ -33,7 +36,7 @@ public sealed class AliasDeploymentFixture
     private VersionedFunction Fn(string id) =>
         new(Stack, id, new VersionedFunctionProps { InlineCode = $"exports.handler = async () => ({{ body: '{id}' }});" });
 
-    private void Add(string name, TrafficShift? shift, bool hooks = false, int? maxErrors = null)
+    private void Add(string name, TrafficShift? shift, bool hooks = false, int? maxErrors = null, Amazon.CDK.AWS.CloudWatch.IAlarmAction[]? actions = null)
     {
         var fn = Fn(name + "Fn");
         Groups[name] = (fn, new AliasDeployment(Stack, name, new AliasDeploymentProps
@@ -43,6 +46,7 @@ public sealed class AliasDeploymentFixture
             MaxErrorsPerMinute = maxErrors,
             PreTrafficHook = hooks ? PreHook.Function : null,
             PostTrafficHook = hooks ? PostHook.Function : null,
+            AlarmActions = actions,
         }));
     }
 
@@ -106,6 +110,16 @@ public sealed class AliasDeploymentTests(AliasDeploymentFixture f) : IClassFixtu
         group["AutoRollbackConfiguration"]!["Events"]!.AsArray().Select(e => e!.GetValue<string>())
             .Should().BeEquivalentTo("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST", "DEPLOYMENT_STOP_ON_ALARM");
         group["DeploymentStyle"]!["DeploymentType"]!.GetValue<string>().Should().Be("BLUE_GREEN");
+    }
+
+    [Fact]
+    public void Alarm_actions_are_told_when_the_errors_alarm_fires_and_none_by_default()
+    {
+        var notified = f.Resource((IConstruct)f.Groups["Notified"].Deployment.Alarms[0])["Properties"]!.AsObject();
+        JsonNode.DeepEquals(notified["AlarmActions"], new JsonArray(new JsonObject { ["Ref"] = f.Id(f.Alerts) }))
+            .Should().BeTrue(notified.ToJsonString());
+        f.Resource((IConstruct)f.Groups["Default"].Deployment.Alarms[0])["Properties"]!.AsObject()
+            .ContainsKey("AlarmActions").Should().BeFalse("no actions unless given; the alarm still rolls back");
     }
 
     [Fact]
@@ -175,6 +189,10 @@ public sealed class AliasDeploymentValidationTests
     [Fact]
     public void Zero_error_threshold_is_rejected() =>
         Rejected((fn, _) => new AliasDeploymentProps { Alias = fn.Alias, MaxErrorsPerMinute = 0 }, "MaxErrorsPerMinute", "from 1 to 100000");
+
+    [Fact]
+    public void Null_alarm_action_is_rejected() =>
+        Rejected((fn, _) => new AliasDeploymentProps { Alias = fn.Alias, AlarmActions = [null!] }, "AlarmActions", "none of them null");
 
     [Fact]
     public void Same_function_for_both_hooks_is_rejected() =>

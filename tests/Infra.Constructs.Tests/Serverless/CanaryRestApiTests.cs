@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
+using Amazon.CDK.AWS.APIGateway;
+using Amazon.CDK.AWS.Cognito;
 using Amazon.CDK.AWS.Lambda;
+using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Serverless;
 
 namespace Infra.Constructs.Tests.Serverless;
@@ -37,14 +40,25 @@ public sealed class CanaryRestApiFixture
     public Built Promoted { get; } = Build(CanaryRelease.Promoted);
     public Built RolledBack { get; } = Build(CanaryRelease.RolledBack);
     public Built Defaults { get; } = Build(null);
+    /// <summary>The full sample with the managed-rules firewall and IAM authorization.</summary>
+    public Built Secured { get; } = Build(CanaryRelease.Started(10), (_, p) => p with { Firewall = WebFirewall.AwsManagedRules, Authorization = AuthorizationType.IAM });
+    /// <summary>One backend, a Cognito user pool authorizer and an existing web ACL given by ARN.</summary>
+    public Built External { get; } = Build(null, (stack, p) => p with
+    {
+        Authorizer = new CognitoUserPoolsAuthorizer(stack, "Authorizer", new CognitoUserPoolsAuthorizerProps { CognitoUserPools = [new UserPool(stack, "Users")] }),
+        WebAclArn = ExistingAclArn,
+    });
 
-    private static Built Build(CanaryRelease? release)
+    public const string ExistingAclArn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+    private static Built Build(CanaryRelease? release, Func<Stack, CanaryRestApiProps, CanaryRestApiProps>? adjust = null)
     {
         var stack = ServerlessTestKit.NewStack();
         var (original, canary) = ServerlessTestKit.SampleFunctions(stack);
         var props = release is null
             ? new CanaryRestApiProps { Backends = new Dictionary<string, IFunction> { ["original"] = original.Alias } }
             : SampleProps(original, canary, release);
+        if (adjust is not null) props = adjust(stack, props);
         var api = new CanaryRestApi(stack, "Api", props);
         var template = Template.FromStack(stack);
         string Id(VersionedFunction f) => stack.GetLogicalId((CfnElement)f.Alias.Node.DefaultChild!);
@@ -212,7 +226,7 @@ public sealed class CanaryRestApiTests(CanaryRestApiFixture f) : IClassFixture<C
         var groups = f.Defaults.Json.Of("AWS::Logs::LogGroup").Where(g => !g.Id.StartsWith("Original", StringComparison.Ordinal) && !g.Id.StartsWith("Canary" + "Logs", StringComparison.Ordinal)).ToList();
         groups.Where(g => g.Id.StartsWith("Api", StringComparison.Ordinal)).Should().HaveCount(4);
         foreach (var (_, g) in groups.Where(g => g.Id.StartsWith("Api", StringComparison.Ordinal)))
-            g["RetentionInDays"]!.GetValue<int>().Should().Be(90);
+            g["RetentionInDays"]!.GetValue<int>().Should().Be(365);
         var names = groups.Select(g => g.Props["LogGroupName"]?.ToJsonString() ?? "").ToList();
         names.Should().Contain(n => n.Contains("API-Gateway-Execution-Logs_") && n.Contains("/live\""));
         names.Should().Contain(n => n.Contains("API-Gateway-Execution-Logs_") && n.Contains("/live/Canary\""));
@@ -267,5 +281,98 @@ public sealed class CanaryRestApiTests(CanaryRestApiFixture f) : IClassFixture<C
     {
         f.Defaults.Stack.Resolve(f.Defaults.Api.Url).ToString().Should().NotBeNull();
         f.Defaults.Api.StageName.Should().Be("live");
+    }
+
+    [Fact]
+    public void Access_and_execution_logs_are_encrypted_with_one_key_of_the_api()
+    {
+        var apiGroups = f.Defaults.Json.Of("AWS::Logs::LogGroup").Where(g => g.Id.StartsWith("Api", StringComparison.Ordinal)).ToList();
+        apiGroups.Should().HaveCount(4);
+        var keyId = f.Defaults.Stack.GetLogicalId((CfnElement)f.Defaults.Api.LogKey.Node.DefaultChild!);
+        foreach (var (id, g) in apiGroups)
+            JsonNode.DeepEquals(g["KmsKeyId"], new JsonObject { ["Fn::GetAtt"] = new JsonArray(keyId, "Arn") }).Should().BeTrue(id);
+        var key = f.Defaults.Json["Resources"]![keyId]!.AsObject();
+        key["Properties"]!["EnableKeyRotation"]!.GetValue<bool>().Should().BeTrue();
+        key["Properties"]!["KeyPolicy"]!.ToJsonString().Should().Contain("CloudWatchLogsOfThisAccountAndRegion");
+        f.Defaults.Json.Of("AWS::KMS::Key").Where(k => k.Id.StartsWith("Api", StringComparison.Ordinal)).Should().ContainSingle("one key per construct, not per log group");
+    }
+
+    [Fact]
+    public void Every_method_uses_a_request_validator_for_parameters_and_bodies()
+    {
+        foreach (var b in new[] { f.Defaults, f.Started })
+        {
+            var validators = b.Json.Of("AWS::ApiGateway::RequestValidator");
+            validators.Should().ContainSingle();
+            validators[0].Props["ValidateRequestParameters"]!.GetValue<bool>().Should().BeTrue();
+            validators[0].Props["ValidateRequestBody"]!.GetValue<bool>().Should().BeTrue();
+            foreach (var (id, m) in b.Json.Of("AWS::ApiGateway::Method"))
+                JsonNode.DeepEquals(m["RequestValidatorId"], new JsonObject { ["Ref"] = validators[0].Id }).Should().BeTrue(id);
+        }
+    }
+
+    [Fact]
+    public void No_firewall_and_no_authorization_by_default()
+    {
+        f.Defaults.Template.ResourceCountIs("AWS::WAFv2::WebACL", 0);
+        f.Defaults.Template.ResourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+        f.Defaults.Api.WebAcl.Should().BeNull();
+        f.Defaults.Json.Of("AWS::ApiGateway::Method").Should().OnlyContain(m => m.Props["AuthorizationType"]!.GetValue<string>() == "NONE");
+    }
+
+    [Fact]
+    public void Managed_rules_firewall_is_a_regional_web_acl_on_the_stage()
+    {
+        var acl = f.Secured.Json.Single("AWS::WAFv2::WebACL");
+        acl["Scope"]!.GetValue<string>().Should().Be("REGIONAL");
+        acl["DefaultAction"]!.AsObject().ContainsKey("Allow").Should().BeTrue();
+        acl["Rules"]!.AsArray().Select(r => r!["Statement"]!["ManagedRuleGroupStatement"]!["Name"]!.GetValue<string>())
+            .Should().Equal("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet");
+        acl["Description"]!.GetValue<string>().Should().Be("AWS managed rules in front of the API stage live of Test/Api");
+
+        var association = f.Secured.Json.Single("AWS::WAFv2::WebACLAssociation");
+        var aclId = f.Secured.Json.Of("AWS::WAFv2::WebACL").Single().Id;
+        JsonNode.DeepEquals(association["WebACLArn"], new JsonObject { ["Fn::GetAtt"] = new JsonArray(aclId, "Arn") }).Should().BeTrue();
+        var stageId = f.Secured.Json.Of("AWS::ApiGateway::Stage").Single().Id;
+        var apiId = f.Secured.Json.Of("AWS::ApiGateway::RestApi").Single().Id;
+        var arn = association["ResourceArn"]!.ToJsonString();
+        arn.Should().Contain(":apigateway:").And.Contain("::/restapis/").And.Contain("/stages/")
+            .And.Contain($"{{\"Ref\":\"{apiId}\"}}").And.Contain($"{{\"Ref\":\"{stageId}\"}}");
+    }
+
+    [Fact]
+    public void Managed_rules_firewall_logs_to_an_encrypted_waf_log_group_kept_a_year()
+    {
+        var logging = f.Secured.Json.Single("AWS::WAFv2::LoggingConfiguration");
+        var group = f.Secured.Json.Of("AWS::Logs::LogGroup").Single(g => g.Id.StartsWith("ApiWebAclLogs", StringComparison.Ordinal));
+        logging["LogDestinationConfigs"]!.ToJsonString().Should().Contain(group.Id);
+        group.Props["LogGroupName"]!.GetValue<string>().Should().StartWith("aws-waf-logs-");
+        group.Props["RetentionInDays"]!.GetValue<int>().Should().Be(365);
+        group.Props["KmsKeyId"]!.ToJsonString().Should().Contain("ApiWebAclLogsKey");
+    }
+
+    [Fact]
+    public void IAM_authorization_applies_to_every_method()
+    {
+        var methods = f.Secured.Json.Of("AWS::ApiGateway::Method");
+        methods.Should().HaveCount(2);
+        methods.Should().OnlyContain(m => m.Props["AuthorizationType"]!.GetValue<string>() == "AWS_IAM");
+    }
+
+    [Fact]
+    public void An_authorizer_sets_its_type_on_every_method()
+    {
+        var authorizer = f.External.Json.Of("AWS::ApiGateway::Authorizer").Single();
+        authorizer.Props["Type"]!.GetValue<string>().Should().Be("COGNITO_USER_POOLS");
+        var method = f.External.Json.Single("AWS::ApiGateway::Method");
+        method["AuthorizationType"]!.GetValue<string>().Should().Be("COGNITO_USER_POOLS");
+        JsonNode.DeepEquals(method["AuthorizerId"], new JsonObject { ["Ref"] = authorizer.Id }).Should().BeTrue(method.ToJsonString());
+    }
+
+    [Fact]
+    public void An_existing_web_acl_is_associated_by_arn()
+    {
+        f.External.Template.ResourceCountIs("AWS::WAFv2::WebACL", 0);
+        f.External.Json.Single("AWS::WAFv2::WebACLAssociation")["WebACLArn"]!.GetValue<string>().Should().Be(CanaryRestApiFixture.ExistingAclArn);
     }
 }

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
+using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Serverless;
 
 namespace Infra.Constructs.Tests.Serverless;
@@ -179,6 +180,41 @@ public sealed class CanaryRestApiValidationTests
     [Fact]
     public void Undefined_log_level_is_rejected() =>
         Rejected(p => p with { ExecutionLogLevel = (MethodLoggingLevel)42 }, "ExecutionLogLevel", "OFF, ERROR or INFO");
+
+    [Fact]
+    public void Unknown_firewall_is_rejected() =>
+        Rejected(p => p with { Firewall = (WebFirewall)9 }, "Firewall", "None or AwsManagedRules");
+
+    [Fact]
+    public void Malformed_web_acl_arn_is_rejected() =>
+        Rejected(p => p with { WebAclArn = "arn:aws:wafv2:eu-west-1:123456789012:global/webacl/x/0a1b" }, "WebAclArn", "regional WAFv2 web ACL ARN");
+
+    [Fact]
+    public void Web_acl_arn_together_with_managed_rules_is_rejected() =>
+        Rejected(p => p with { Firewall = WebFirewall.AwsManagedRules, WebAclArn = CanaryRestApiFixture.ExistingAclArn }, "WebAclArn", "unset when Firewall is AwsManagedRules");
+
+    [Fact]
+    public void Undefined_authorization_is_rejected() =>
+        Rejected(p => p with { Authorization = (AuthorizationType)42 }, "Authorization", "NONE, IAM, COGNITO or CUSTOM");
+
+    [Theory]
+    [InlineData(AuthorizationType.COGNITO)]
+    [InlineData(AuthorizationType.CUSTOM)]
+    public void Authorizer_type_without_an_authorizer_is_rejected(AuthorizationType type) =>
+        Rejected(p => p with { Authorization = type }, "Authorization", "need an Authorizer");
+
+    [Fact]
+    public void Authorization_other_than_the_authorizers_type_is_rejected()
+    {
+        var stack = ServerlessTestKit.NewStack();
+        var authorizer = new TokenAuthorizer(stack, "Authorizer", new TokenAuthorizerProps
+        {
+            Handler = Function.FromFunctionArn(stack, "AuthFn", "arn:aws:lambda:eu-west-1:123456789012:function:authorizer"),
+        });
+        var props = Valid(stack) with { Authorizer = authorizer, Authorization = AuthorizationType.IAM };
+        ServerlessTestKit.Rejects(() => _ = new CanaryRestApi(stack, "Api", props), Path, "CanaryRestApiProps.Authorization")
+            .Allowed.Should().Contain("CUSTOM (the Authorizer's type)");
+    }
 
     [Fact]
     public void Message_names_path_property_value_and_what_is_allowed()

@@ -54,7 +54,7 @@ public sealed class VersionedFunctionTests(VersionedFunctionFixture f) : IClassF
         fn["Handler"]!.GetValue<string>().Should().Be("index.handler");
         fn["MemorySize"]!.GetValue<int>().Should().Be(256);
         fn["Timeout"]!.GetValue<int>().Should().Be(10);
-        fn.ContainsKey("ReservedConcurrentExecutions").Should().BeFalse();
+        fn["ReservedConcurrentExecutions"]!.GetValue<int>().Should().Be(10, "every function gets a concurrency cap by default");
         fn["Code"]!["S3Key"]!.GetValue<string>().Should().EndWith(".zip", "the code folder is an asset");
     }
 
@@ -71,8 +71,24 @@ public sealed class VersionedFunctionTests(VersionedFunctionFixture f) : IClassF
         var logging = f.Props(f.Defaults.Function)["LoggingConfig"]!.AsObject();
         logging["LogFormat"]!.GetValue<string>().Should().Be("JSON");
         JsonNode.DeepEquals(logging["LogGroup"], Ref(f.Id(f.Defaults.LogGroup))).Should().BeTrue(logging.ToJsonString());
-        f.Props(f.Defaults.LogGroup)["RetentionInDays"]!.GetValue<int>().Should().Be(30);
+        f.Props(f.Defaults.LogGroup)["RetentionInDays"]!.GetValue<int>().Should().Be(365);
         f.Props(f.Tuned.LogGroup)["RetentionInDays"]!.GetValue<int>().Should().Be(7);
+    }
+
+    [Fact]
+    public void Log_group_is_encrypted_with_a_rotated_key_of_its_own_that_CloudWatch_Logs_may_use()
+    {
+        foreach (var fn in new[] { f.Defaults, f.Tuned })
+        {
+            var keyId = f.Id(fn.LogKey);
+            JsonNode.DeepEquals(f.Props(fn.LogGroup)["KmsKeyId"], new JsonObject { ["Fn::GetAtt"] = new JsonArray(keyId, "Arn") })
+                .Should().BeTrue(f.Props(fn.LogGroup).ToJsonString());
+            var key = f.Json["Resources"]![keyId]!.AsObject();
+            key["DeletionPolicy"]!.GetValue<string>().Should().Be("Retain");
+            key["Properties"]!["EnableKeyRotation"]!.GetValue<bool>().Should().BeTrue();
+            key["Properties"]!["KeyPolicy"]!.ToJsonString().Should().Contain("CloudWatchLogsOfThisAccountAndRegion");
+        }
+        f.Json.Of("AWS::KMS::Key").Should().HaveCount(2, "one key per function, not shared, not per log group");
     }
 
     [Fact]
@@ -89,6 +105,19 @@ public sealed class VersionedFunctionTests(VersionedFunctionFixture f) : IClassF
         var xray = statements.Single(s => s["Action"]!.ToJsonString().Contains("xray:", StringComparison.Ordinal));
         xray["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Should().BeEquivalentTo("xray:PutTraceSegments", "xray:PutTelemetryRecords");
         statements.Should().HaveCount(2, "logs to its own group, and X-Ray");
+    }
+
+    [Fact]
+    public void Only_the_XRay_actions_have_a_wildcard_resource()
+    {
+        // X-Ray's PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the
+        // acknowledgement of AwsSolutions-IAM5[Resource::*] relies on nothing else getting "*".
+        var statements = f.Json.Of("AWS::IAM::Policy")
+            .SelectMany(p => p.Props["PolicyDocument"]!["Statement"]!.AsArray()).Select(s => s!.AsObject()).ToList();
+        var wildcard = statements.Where(s => s["Resource"]!.ToJsonString() == "\"*\"").ToList();
+        wildcard.Should().NotBeEmpty();
+        wildcard.SelectMany(s => s["Action"]!.AsArray().Select(a => a!.GetValue<string>())).Distinct()
+            .Should().BeEquivalentTo("xray:PutTraceSegments", "xray:PutTelemetryRecords");
     }
 
     [Fact]
