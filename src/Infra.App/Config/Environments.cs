@@ -1,6 +1,7 @@
 using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
+using Infra.Constructs.Monitoring;
 
 namespace Infra.App.Config;
 
@@ -29,6 +30,12 @@ public static class Environments
             new FleetSchedule { Name = "workday-start", Cron = "0 7 * * MON-FRI", TimeZone = "UTC", MinCapacity = 1, MaxCapacity = 2 },
             new FleetSchedule { Name = "workday-end", Cron = "0 19 * * MON-FRI", TimeZone = "UTC", MinCapacity = 1, MaxCapacity = 1, DesiredCapacity = 1 },
         ],
+        // Placeholder address: replace with your team's.
+        Monitoring = new MonitoringSettings
+        {
+            AlarmEmails = ["dev-alerts@example.com"],
+            Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 3, MaxAppErrorsPer5Minutes = 50 },
+        },
     };
 
     /// <summary>Production: a NAT gateway per AZ, larger fleet, deletion protection, HTTPS on a domain.</summary>
@@ -51,6 +58,13 @@ public static class Environments
             new FleetSchedule { Name = "business-hours", Cron = "0 6 * * MON-FRI", TimeZone = "UTC", MinCapacity = 4 },
             new FleetSchedule { Name = "after-hours", Cron = "0 20 * * *", TimeZone = "UTC", MinCapacity = 2 },
         ],
+        // Placeholders: replace with your on-call address and incident tool's HTTPS endpoint.
+        Monitoring = new MonitoringSettings
+        {
+            AlarmEmails = ["oncall@example.com"],
+            AlarmHttpsEndpoints = ["https://alerts.example.com/hooks/prod"],
+            Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 2, Max5xxPercent = 2 },
+        },
     };
 
     /// <summary>All environments by name.</summary>

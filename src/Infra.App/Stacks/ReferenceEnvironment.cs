@@ -26,8 +26,8 @@ public static class ReferenceEnvironment
         var web = new WebStack(app, $"{prefix}-Web", settings, network.Network.Vpc, Props("web service"));
         foreach (var stack in new Stack[] { network, web })
         {
-            // Listener and rule tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
-            var tagProps = new TagProps { ExcludeResourceTypes = ["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule"] };
+            // Listener, rule and dashboard tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
+            var tagProps = new TagProps { ExcludeResourceTypes = ["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CloudWatch::Dashboard"] };
             Tags.Of(stack).Add("environment", settings.Name, tagProps);
             Tags.Of(stack).Add("managed-by", "cdk-infra-constructs", tagProps);
         }
