@@ -9,6 +9,24 @@ public sealed record DomainSettings(string DomainName, string ZoneName, Infra.Co
 /// <summary>AMI ids of the blue and green fleets; null means the latest Amazon Linux 2023.</summary>
 public sealed record ColorImages(string? Blue = null, string? Green = null);
 
+/// <summary>
+/// Monitoring of an environment (dashboard, alarms, notification topic, server logs; see docs/monitoring.md).
+/// Alarm e-mails and HTTPS endpoints are subscribed to the environment's topic; each must confirm once.
+/// </summary>
+public sealed record MonitoringSettings
+{
+    /// <summary>Dashboard, alarms, topic and the servers' CloudWatch agent. Off: none of them, and deployments roll back on their own alarms.</summary>
+    public bool Enabled { get; init; } = true;
+    /// <summary>E-mail addresses told about every alarm and Auto Scaling launch/terminate.</summary>
+    public IReadOnlyList<string> AlarmEmails { get; init; } = [];
+    /// <summary>HTTPS endpoints (incident tool, chat webhook) told the same.</summary>
+    public IReadOnlyList<string> AlarmHttpsEndpoints { get; init; } = [];
+    /// <summary>Alarm thresholds; unset values use the library's defaults.</summary>
+    public Infra.Constructs.Monitoring.AlarmThresholds Thresholds { get; init; } = new();
+    /// <summary>Days the servers' log groups keep events (a value CloudWatch Logs accepts; at least 365 for Control Tower).</summary>
+    public int LogRetentionDays { get; init; } = 365;
+}
+
 /// <summary>Everything that differs between environments, in one typed record. Reviewed in pull requests.</summary>
 public sealed record EnvironmentSettings
 {
@@ -48,4 +66,6 @@ public sealed record EnvironmentSettings
     public IReadOnlyList<string> AdminSshCidrs { get; init; } = [];
     /// <summary>The sample API (<c>{Env}-Api</c>) and its canary release step.</summary>
     public ApiSettings Api { get; init; } = new();
+    /// <summary>Dashboard, alarms and who is told, server logs.</summary>
+    public MonitoringSettings Monitoring { get; init; } = new();
 }

@@ -2,6 +2,7 @@ using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
 using Infra.Constructs.Serverless;
+using Infra.Constructs.Monitoring;
 
 namespace Infra.App.Config;
 
@@ -32,6 +33,12 @@ public static class Environments
         ],
         // The canary function gets 10 % of the sample API's requests; see docs/api-canary.md.
         Api = new ApiSettings { Release = CanaryRelease.Started(10), AliasShift = TrafficShift.AllAtOnce },
+        // Placeholder address: replace with your team's.
+        Monitoring = new MonitoringSettings
+        {
+            AlarmEmails = ["dev-alerts@example.com"],
+            Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 3, MaxAppErrorsPer5Minutes = 50 },
+        },
     };
 
     /// <summary>Production: a NAT gateway per AZ, larger fleet, deletion protection, HTTPS on a domain.</summary>
@@ -63,6 +70,13 @@ public static class Environments
             ReservedConcurrency = 50,
             AliasShift = TrafficShift.Canary(10, 5),
             Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
+        },
+        // Placeholders: replace with your on-call address and incident tool's HTTPS endpoint.
+        Monitoring = new MonitoringSettings
+        {
+            AlarmEmails = ["oncall@example.com"],
+            AlarmHttpsEndpoints = ["https://alerts.example.com/hooks/prod"],
+            Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 2, Max5xxPercent = 2 },
         },
     };
 

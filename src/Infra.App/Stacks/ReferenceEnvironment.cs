@@ -27,8 +27,8 @@ public static class ReferenceEnvironment
         var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"));
         foreach (var stack in new Stack[] { network, web, api })
         {
-            // Listener and rule tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
-            var tagProps = new TagProps { ExcludeResourceTypes = ["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule"] };
+            // Listener, rule and dashboard tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
+            var tagProps = new TagProps { ExcludeResourceTypes = ["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CloudWatch::Dashboard"] };
             Tags.Of(stack).Add("environment", settings.Name, tagProps);
             Tags.Of(stack).Add("managed-by", "cdk-infra-constructs", tagProps);
         }

@@ -7,6 +7,7 @@ using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
 using Infra.Constructs.LoadBalancing;
+using Infra.Constructs.Monitoring;
 using Infra.Constructs.Secrets;
 using Infra.Constructs.Security;
 
@@ -23,6 +24,9 @@ public sealed class WebStack : Stack
 
     /// <summary>The blue and green fleets.</summary>
     public BlueGreenFleets Fleets { get; }
+
+    /// <summary>Dashboard, alarms and notification topic; null when monitoring is off.</summary>
+    public WebMonitoring? Monitoring { get; }
 
     /// <summary>CodeDeploy per color.</summary>
     public IReadOnlyDictionary<TrafficColor, FleetDeployment> Deployments { get; }
@@ -52,6 +56,15 @@ public sealed class WebStack : Stack
         });
         domain?.PointAt(LoadBalancer.LoadBalancer, dualStack: false);
 
+        var monitoring = settings.Monitoring;
+        NotificationTopic? alerts = monitoring.Enabled
+            ? new NotificationTopic(this, "Alerts", new NotificationTopicProps
+            {
+                DisplayName = $"{settings.Name} web alarms",
+                Subscriptions = [.. monitoring.AlarmEmails.Select(AlarmSubscription.Email), .. monitoring.AlarmHttpsEndpoints.Select(AlarmSubscription.Https)],
+            })
+            : null;
+
         Fleets = new BlueGreenFleets(this, "Fleets", new BlueGreenFleetsProps
         {
             LoadBalancer = LoadBalancer,
@@ -71,7 +84,19 @@ public sealed class WebStack : Stack
                 KeyPair = access.KeyPair,
                 AppSecret = secret.Secret,
                 Schedules = settings.Schedules,
+                // One key per environment for the topic and the servers' log groups.
+                Logs = new FleetLogging { Enabled = monitoring.Enabled, EncryptionKey = alerts?.Key, RetentionDays = monitoring.LogRetentionDays },
             },
+        });
+
+        Monitoring = alerts is null ? null : new WebMonitoring(this, "Monitoring", new WebMonitoringProps
+        {
+            EnvironmentName = settings.Name,
+            Topic = alerts,
+            LoadBalancer = LoadBalancer,
+            Fleets = [Fleets.Blue, Fleets.Green],
+            NatGatewayIds = WebMonitoring.NatGatewayIdsOf(vpc),
+            Thresholds = monitoring.Thresholds,
         });
 
         var application = new ServerApplication(this, "CodeDeployApp", new ServerApplicationProps { ApplicationName = $"{settings.Name}-web" });
@@ -85,6 +110,8 @@ public sealed class WebStack : Stack
                 Application = application,
                 Revisions = revisions,
                 Config = settings.Rolling,
+                // Roll back on the alarms operators watch, not on a second set.
+                Alarms = Monitoring?.DeploymentAlarmsOf(Fleets.FleetOf(color)),
             });
         }
         Deployments = deployments;
@@ -96,6 +123,11 @@ public sealed class WebStack : Stack
         Output("BlueDeploymentGroup", deployments[TrafficColor.Blue].DeploymentGroup.DeploymentGroupName, "CodeDeploy group of the blue fleet");
         Output("GreenDeploymentGroup", deployments[TrafficColor.Green].DeploymentGroup.DeploymentGroupName, "CodeDeploy group of the green fleet");
         Output("RevisionBucket", revisions.Bucket.BucketName, "Bucket for revision bundles (prefix revisions/)");
+        if (Monitoring is not null)
+        {
+            Output("AlarmTopicArn", Monitoring.Notifications.Topic.TopicArn, "SNS topic every alarm and Auto Scaling group notifies");
+            Output("DashboardName", Monitoring.Dashboard!.DashboardName, "CloudWatch dashboard of the environment");
+        }
         Output("AppSecretArn", secret.Secret.SecretArn, "ARN of the app secret (the value never leaves Secrets Manager)");
     }
 

@@ -20,7 +20,8 @@ public static class FleetBootstrapScript
         string EnvironmentName,
         string? Color,
         string? AppSecretArn,
-        bool InstallCodeDeployAgent);
+        bool InstallCodeDeployAgent,
+        Monitoring.CloudWatchAgentScript.Options? CloudWatchAgent = null);
 
     /// <summary>Ports of the app processes.</summary>
     public static IEnumerable<int> AppPorts(Options o) => Enumerable.Range(o.AppBasePort, o.AppProcessCount);
@@ -148,6 +149,7 @@ public static class FleetBootstrapScript
             # IMDSv2 only: every metadata read carries a session token.
             IMDS_TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
             REGION=$(curl -fsS -H "X-aws-ec2-metadata-token: ${IMDS_TOKEN}" http://169.254.169.254/latest/meta-data/placement/region)
+            {{(o.CloudWatchAgent is { } cw ? Monitoring.CloudWatchAgentScript.Render(cw) : "# CloudWatch agent: not installed (WebFleetProps.Logs.Enabled = false)")}}
             dnf install -y nginx aws-cfn-bootstrap
             id app >/dev/null 2>&1 || useradd --system --home-dir /opt/app --shell /sbin/nologin app
             # Code is root-owned and read-only for the app user; CodeDeploy hooks keep it so.

@@ -40,6 +40,9 @@ public sealed partial class WebFleet : Construct
     /// <summary>The rendered first-boot script options.</summary>
     public FleetBootstrapScript.Options Bootstrap { get; }
 
+    /// <summary>Log groups, error metric and agent settings; null when <see cref="WebFleetProps.Logs"/> turns them off.</summary>
+    public Monitoring.FleetLogs? Logs { get; }
+
     /// <summary>Effective minimum capacity.</summary>
     public int MinCapacity { get; }
 
@@ -132,9 +135,10 @@ public sealed partial class WebFleet : Construct
         });
         Role = role;
         props.AppSecret?.GrantRead(role);
+        Logs = (props.Logs?.Enabled ?? true) ? new Monitoring.FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
 
         Bootstrap = new FleetBootstrapScript.Options(processes, basePort, instancePort, healthPath, envName, props.Color,
-            props.AppSecret?.SecretArn, props.InstallCodeDeployAgent ?? true);
+            props.AppSecret?.SecretArn, props.InstallCodeDeployAgent ?? true, Logs?.Agent);
         var userData = UserData.ForLinux();
         userData.AddCommands(FleetBootstrapScript.Render(Bootstrap));
 

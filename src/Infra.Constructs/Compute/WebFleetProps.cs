@@ -92,4 +92,10 @@ public sealed record WebFleetProps
 
     /// <summary>Label of the fleet written to the app config and tags, e.g. <c>blue</c>. Default: none.</summary>
     public string? Color { get; init; }
+
+    /// <summary>
+    /// Logs and server metrics: the CloudWatch agent ships nginx, app and deployment logs to encrypted log groups
+    /// and memory and disk use to CloudWatch (see <see cref="Monitoring.FleetLogs"/>). Default: on, 365 days, a key per fleet.
+    /// </summary>
+    public Monitoring.FleetLogging? Logs { get; init; }
 }

@@ -29,6 +29,14 @@ public sealed class FleetDeployment : Construct
         var fleet = check.Required(nameof(props.Fleet), props.Fleet);
         var application = check.Required(nameof(props.Application), props.Application);
         var revisions = check.Required(nameof(props.Revisions), props.Revisions);
+        if (props.Alarms is { } given)
+        {
+            if (given.Count == 0 || given.Any(a => a is null))
+                throw check.Fail(nameof(props.Alarms), given, "at least one alarm (a deployment rolls back only on alarms), or unset for the built-in ones");
+            foreach (var (name, value) in new (string, object?)[] { (nameof(props.Max5xxPercent), props.Max5xxPercent), (nameof(props.MaxUnhealthyHosts), props.MaxUnhealthyHosts), (nameof(props.MaxP99LatencySeconds), props.MaxP99LatencySeconds), (nameof(props.AlarmTopic), props.AlarmTopic) })
+                if (value is not null)
+                    throw check.Fail(name, value, "unset when Alarms is given (it configures the built-in alarms only)");
+        }
         var max5xx = props.Max5xxPercent ?? 5;
         check.InRange(nameof(props.Max5xxPercent), max5xx, 0.1, 100);
         var unhealthy = props.MaxUnhealthyHosts ?? 1;
@@ -74,7 +82,7 @@ public sealed class FleetDeployment : Construct
             Label = "Target 5xx percent",
             Period = period,
         });
-        var alarms = new List<IAlarm>
+        var alarms = props.Alarms is { } own ? new List<IAlarm>(own) : new List<IAlarm>
         {
             new Alarm(this, "Target5xxRate", new AlarmProps
             {
@@ -104,6 +112,11 @@ public sealed class FleetDeployment : Construct
                 TreatMissingData = TreatMissingData.NOT_BREACHING,
             }),
         };
+        if (props.Alarms is null && props.AlarmTopic is { } topic)
+        {
+            var action = new Amazon.CDK.AWS.CloudWatch.Actions.SnsAction(topic);
+            foreach (var alarm in alarms.Cast<Alarm>()) { alarm.AddAlarmAction(action); alarm.AddOkAction(action); }
+        }
         alarms.AddRange(props.ExtraAlarms ?? []);
         Alarms = alarms;
 

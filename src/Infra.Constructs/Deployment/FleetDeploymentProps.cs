@@ -35,4 +35,15 @@ public sealed class FleetDeploymentProps
 
     /// <summary>Further alarms that stop and roll back a deployment (e.g. from the monitoring construct). Default: none.</summary>
     public IReadOnlyList<Amazon.CDK.AWS.CloudWatch.IAlarm>? ExtraAlarms { get; init; }
+
+    /// <summary>
+    /// The alarms that stop and roll back a deployment, used instead of the three built here (then leave
+    /// <see cref="Max5xxPercent"/>, <see cref="MaxUnhealthyHosts"/> and <see cref="MaxP99LatencySeconds"/> unset),
+    /// e.g. <see cref="Monitoring.WebMonitoring.DeploymentAlarmsOf"/>: the deployment rolls back on the alarms
+    /// operators watch, not on a second set. Default: the built-in 5xx, unhealthy-host and p99 alarms.
+    /// </summary>
+    public IReadOnlyList<Amazon.CDK.AWS.CloudWatch.IAlarm>? Alarms { get; init; }
+
+    /// <summary>Topic the built-in alarms notify on ALARM and OK (alarms without an action go unnoticed). Default: none.</summary>
+    public Amazon.CDK.AWS.SNS.ITopic? AlarmTopic { get; init; }
 }

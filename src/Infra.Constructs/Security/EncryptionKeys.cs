@@ -48,6 +48,12 @@ public static class EncryptionKeys
     public static IKey ForLogs(Construct scope, string id, string description)
     {
         var key = Create(scope, id, "Encrypts CloudWatch Logs: " + description);
+        AllowCloudWatchLogs(key);
+        return key;
+    }
+
+    /// <summary>Lets CloudWatch Logs use <paramref name="key"/> for log groups of this account and region only.</summary>
+    public static void AllowCloudWatchLogs(IKey key) =>
         key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "CloudWatchLogsOfThisAccountAndRegion",
@@ -62,6 +68,4 @@ public static class EncryptionKeys
                 },
             },
         }));
-        return key;
-    }
 }

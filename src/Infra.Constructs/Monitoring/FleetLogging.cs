@@ -1,0 +1,33 @@
+using Amazon.CDK.AWS.KMS;
+
+namespace Infra.Constructs.Monitoring;
+
+/// <summary>
+/// Logs and server metrics of a fleet (<see cref="Compute.WebFleetProps.Logs"/>): the CloudWatch
+/// agent on every server ships nginx's access and error logs, the app's logs, the bootstrap and
+/// CodeDeploy logs, and memory and disk use. On by default.
+/// </summary>
+public sealed record FleetLogging
+{
+    /// <summary>Install and configure the CloudWatch agent and create the log groups. Default: true.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>Days the log groups keep events; one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653. Default: 365.</summary>
+    public int? RetentionDays { get; init; }
+
+    /// <summary>
+    /// KMS key of the log groups; its policy must let CloudWatch Logs use it (<see cref="NotificationTopic.Key"/> and
+    /// <see cref="MonitoringKeys.Create"/> do). Default: a new key per fleet (one more key per month on the bill).
+    /// </summary>
+    public IKey? EncryptionKey { get; init; }
+
+    /// <summary>
+    /// A log file the app writes (absolute path; <c>*</c> globs allowed), shipped instead of its journal.
+    /// Default: none; the journal of <c>app@*.service</c> (the processes' stdout and stderr) is copied to
+    /// <c>/var/log/app/app.log</c> and shipped.
+    /// </summary>
+    public string? AppLogFile { get; init; }
+
+    /// <summary>CloudWatch Logs filter pattern for the app's log lines that count as errors. Default: <c>?ERROR ?CRITICAL ?FATAL ?Traceback</c>.</summary>
+    public string? AppErrorPattern { get; init; }
+}

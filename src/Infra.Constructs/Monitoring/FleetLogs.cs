@@ -1,0 +1,152 @@
+using System.Text.RegularExpressions;
+using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Logs;
+using Constructs;
+using Infra.Constructs.Defaults;
+using Infra.Constructs.Validation;
+
+namespace Infra.Constructs.Monitoring;
+
+/// <summary>
+/// A fleet's log groups (nginx access, nginx error, app, deploy) with a retention period and KMS
+/// encryption, the metric filter counting application errors, the instance-role statements the
+/// CloudWatch agent needs (nothing more) and the agent's part of the first-boot script.
+/// <see cref="Compute.WebFleet"/> creates it as its child <c>Logs</c> unless
+/// <see cref="FleetLogging.Enabled"/> is false.
+/// </summary>
+public sealed partial class FleetLogs : Construct
+{
+    /// <summary>nginx access log (one line per request, with request and upstream times).</summary>
+    public LogGroup NginxAccess { get; }
+
+    /// <summary>nginx error log (upstream failures show here first).</summary>
+    public LogGroup NginxError { get; }
+
+    /// <summary>The app's log (its journal, or <see cref="FleetLogging.AppLogFile"/>).</summary>
+    public LogGroup App { get; }
+
+    /// <summary>First-boot script, CodeDeploy agent and deployment logs.</summary>
+    public LogGroup Deploy { get; }
+
+    /// <summary>All four log groups.</summary>
+    public IReadOnlyList<LogGroup> LogGroups => [NginxAccess, NginxError, App, Deploy];
+
+    /// <summary>The key encrypting the log groups.</summary>
+    public IKey Key { get; }
+
+    /// <summary>Custom metric namespace of the fleet: agent metrics and the error count, no dimensions.</summary>
+    public string MetricNamespace { get; }
+
+    /// <summary>Effective retention in days.</summary>
+    public int RetentionDays { get; }
+
+    /// <summary>What the first-boot script installs.</summary>
+    public CloudWatchAgentScript.Options Agent { get; }
+
+    /// <summary>App error lines per period (metric filter on <see cref="App"/>, 0 when none).</summary>
+    public Metric AppErrors(Duration? period = null) => Custom("AppErrors", "Sum", period, "app errors");
+
+    /// <summary>Memory used on the busiest server, percent.</summary>
+    public Metric MemoryUsedPercent(Duration? period = null) => Custom("mem_used_percent", "Maximum", period, "memory used % (max)");
+
+    /// <summary>Root volume used on the fullest server, percent.</summary>
+    public Metric DiskUsedPercent(Duration? period = null) => Custom("disk_used_percent", "Maximum", period, "disk used % (max)");
+
+    /// <summary>Creates the log groups, filter and role statements for the fleet at <paramref name="scope"/>.</summary>
+    /// <param name="scope">The fleet.</param>
+    /// <param name="id">Construct id.</param>
+    /// <param name="settings">The fleet's <see cref="Compute.WebFleetProps.Logs"/>.</param>
+    /// <param name="role">The servers' role; it gets the agent's permissions.</param>
+    public FleetLogs(Construct scope, string id, FleetLogging settings, IRole role) : base(scope, id)
+    {
+        var check = new PropChecks(scope.Node.Path, nameof(Compute.WebFleetProps));
+        const string prefix = nameof(Compute.WebFleetProps.Logs);
+        RetentionDays = settings.RetentionDays ?? MonitoringDefaults.LogRetentionDays;
+        if (!MonitoringDefaults.AllowedRetentionDays.Contains(RetentionDays))
+            throw check.Fail($"{prefix}.{nameof(FleetLogging.RetentionDays)}", RetentionDays,
+                $"a retention CloudWatch Logs accepts: {string.Join(", ", MonitoringDefaults.AllowedRetentionDays)} days");
+        check.Matches($"{prefix}.{nameof(FleetLogging.AppLogFile)}", settings.AppLogFile, LogFilePattern(),
+            "an absolute file path such as /var/log/app/app.log (letters, digits, -._/ and * globs)");
+        var pattern = settings.AppErrorPattern ?? MonitoringDefaults.AppErrorPattern;
+        check.NotBlank($"{prefix}.{nameof(FleetLogging.AppErrorPattern)}", pattern);
+        if (pattern.Length > 1024)
+            throw check.Fail($"{prefix}.{nameof(FleetLogging.AppErrorPattern)}", pattern, "a filter pattern of at most 1024 characters");
+
+        MetricNamespace = MonitoringDefaults.MetricNamespacePrefix + NamespaceUnsafe().Replace(scope.Node.Path, "_");
+        if (MetricNamespace.Length > 255) MetricNamespace = MetricNamespace[..255];
+
+        Key = settings.EncryptionKey ?? MonitoringKeys.Create(this, "Key", $"Encrypts the log groups of {scope.Node.Path}", forTopic: false);
+        var retention = (RetentionDays)Enum.Parse(typeof(RetentionDays), RetentionName(RetentionDays));
+        LogGroup Group(string name) => new(this, name, new LogGroupProps
+        {
+            Retention = retention,
+            EncryptionKey = Key,
+            // Logs are evidence: they stay, and expire by retention, when the fleet goes.
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+        NginxAccess = Group("NginxAccess");
+        NginxError = Group("NginxError");
+        App = Group("App");
+        Deploy = Group("Deploy");
+
+        _ = new MetricFilter(this, "AppErrorFilter", new MetricFilterProps
+        {
+            LogGroup = App,
+            FilterPattern = FilterPattern.Literal(pattern),
+            MetricNamespace = MetricNamespace,
+            MetricName = "AppErrors",
+            MetricValue = "1",
+            DefaultValue = 0,
+        });
+
+        // Only what the agent does: write its streams in these groups, and metrics in this namespace.
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "CloudWatchAgentLogs",
+            Actions = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resources = LogGroups.Select(g => g.LogGroupArn).ToArray(),
+        }));
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "CloudWatchAgentMetrics",
+            Actions = ["cloudwatch:PutMetricData"],
+            // PutMetricData has no resource-level permissions; the namespace condition scopes it.
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["cloudwatch:namespace"] = MetricNamespace },
+            },
+        }));
+
+        Agent = new CloudWatchAgentScript.Options(NginxAccess.LogGroupName, NginxError.LogGroupName, App.LogGroupName,
+            Deploy.LogGroupName, MetricNamespace, settings.AppLogFile);
+    }
+
+    private Metric Custom(string name, string statistic, Duration? period, string label) => new(new MetricProps
+    {
+        Namespace = MetricNamespace,
+        MetricName = name,
+        Statistic = statistic,
+        Period = period ?? Duration.Minutes(5),
+        Label = label,
+    });
+
+    private static string RetentionName(int days) => days switch
+    {
+        1 => "ONE_DAY", 3 => "THREE_DAYS", 5 => "FIVE_DAYS", 7 => "ONE_WEEK", 14 => "TWO_WEEKS",
+        30 => "ONE_MONTH", 60 => "TWO_MONTHS", 90 => "THREE_MONTHS", 120 => "FOUR_MONTHS", 150 => "FIVE_MONTHS",
+        180 => "SIX_MONTHS", 365 => "ONE_YEAR", 400 => "THIRTEEN_MONTHS", 545 => "EIGHTEEN_MONTHS",
+        731 => "TWO_YEARS", 1096 => "THREE_YEARS", 1827 => "FIVE_YEARS", 2192 => "SIX_YEARS", 2557 => "SEVEN_YEARS",
+        2922 => "EIGHT_YEARS", 3288 => "NINE_YEARS", 3653 => "TEN_YEARS",
+        _ => throw new ArgumentOutOfRangeException(nameof(days), days, "not a CloudWatch Logs retention"),
+    };
+
+    [GeneratedRegex(@"^/[A-Za-z0-9\-._/*]{1,1023}$")]
+    private static partial Regex LogFilePattern();
+
+    [GeneratedRegex(@"[^A-Za-z0-9.\-_/#:]")]
+    private static partial Regex NamespaceUnsafe();
+}
