@@ -27,7 +27,7 @@ public sealed class ApiStack : Stack
     public IReadOnlyList<AliasDeployment> AliasDeployments { get; }
 
     /// <summary>Creates the stack.</summary>
-    public ApiStack(Construct scope, string id, EnvironmentSettings settings, IStackProps props) : base(scope, id, props)
+    public ApiStack(Construct scope, string id, EnvironmentSettings settings, IStackProps props, Amazon.CDK.AWS.CloudWatch.IAlarmAction? alarmAction = null) : base(scope, id, props)
     {
         var api = settings.Api;
         Original = Function("OriginalFunction", "original", "Sample: the original function (Math.ceil)", api);
@@ -36,8 +36,8 @@ public sealed class ApiStack : Stack
         var application = new LambdaApplication(this, "CodeDeployApp", new LambdaApplicationProps { ApplicationName = $"{settings.Name}-api" });
         AliasDeployments =
         [
-            new AliasDeployment(this, "OriginalAliasDeployment", new AliasDeploymentProps { Alias = Original.Alias, Shift = api.AliasShift, Application = application }),
-            new AliasDeployment(this, "CanaryAliasDeployment", new AliasDeploymentProps { Alias = Canary.Alias, Shift = api.AliasShift, Application = application }),
+            new AliasDeployment(this, "OriginalAliasDeployment", new AliasDeploymentProps { Alias = Original.Alias, Shift = api.AliasShift, Application = application, AlarmActions = alarmAction is null ? null : [alarmAction] }),
+            new AliasDeployment(this, "CanaryAliasDeployment", new AliasDeploymentProps { Alias = Canary.Alias, Shift = api.AliasShift, Application = application, AlarmActions = alarmAction is null ? null : [alarmAction] }),
         ];
 
         Api = new CanaryRestApi(this, "Api", new CanaryRestApiProps

@@ -24,7 +24,8 @@ public static class ReferenceEnvironment
         var others = all.Where(o => o.Name != settings.Name).Select(o => o.VpcCidr);
         var network = new NetworkStack(app, $"{prefix}-Network", settings, Props("network"), others);
         var web = new WebStack(app, $"{prefix}-Web", settings, network.Network.Vpc, Props("web service"));
-        var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"));
+        // The API's alarms notify the environment's one topic (in the web stack).
+        var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"), web.Monitoring?.Notifications.AlarmAction);
         foreach (var stack in new Stack[] { network, web, api })
         {
             // Listener, rule and dashboard tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
