@@ -44,4 +44,10 @@ public sealed record EnvironmentSettings
     public IReadOnlyList<FleetSchedule> Schedules { get; init; } = [];
     /// <summary>Admin networks allowed to SSH (none: Session Manager only).</summary>
     public IReadOnlyList<string> AdminSshCidrs { get; init; } = [];
+    /// <summary>
+    /// Close the VPC's default security group (a Lambda-backed custom resource). Always true for AWS;
+    /// only the test-only context <c>-c e2e=moto</c> turns it off, because a local CloudFormation
+    /// emulator cannot run the Lambda (see docs/e2e.md).
+    /// </summary>
+    public bool RestrictDefaultSecurityGroup { get; init; } = true;
 }
