@@ -31,6 +31,21 @@ public class ConfigTests
     }
 
     [Fact]
+    public void DefaultSecurityGroupsAreClosedUnlessTheMotoTestSwitchIsSet()
+    {
+        AppConfig.Select(Context()).Should().OnlyContain(e => e.RestrictDefaultSecurityGroup);
+        AppConfig.Select(Context(("e2e", "moto"))).Should().OnlyContain(e => !e.RestrictDefaultSecurityGroup);
+    }
+
+    [Fact]
+    public void TheMotoTestSwitchChangesNothingButTheDefaultSecurityGroupRestriction()
+    {
+        var plain = AppConfig.Select(Context(("env", "dev"))).Single();
+        var moto = AppConfig.Select(Context(("env", "dev"), ("e2e", "moto"))).Single();
+        moto.Should().Be(plain with { RestrictDefaultSecurityGroup = false });
+    }
+
+    [Fact]
     public void NumbersFromJsonContextAreAccepted() =>
         AppConfig.Select(Context(("env", "dev"), ("canaryPercent", 25))).Single().Traffic.CanaryPercent.Should().Be(25);
 
@@ -44,6 +59,7 @@ public class ConfigTests
     [InlineData("idleCapacity", "cold", "Valid: scaleToZero, warm.")]
     [InlineData("account", "12345", "Valid: a 12-digit AWS account id.")]
     [InlineData("region", "mars-north-1a", "Valid: an AWS region such as eu-west-1.")]
+    [InlineData("e2e", "aws", "Valid: moto*")]
     public void BadContextValuesListTheValidChoices(string key, string value, string valid)
     {
         var act = () => AppConfig.Select(Context((key, value)));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Infra.App.Config;
 
 namespace Infra.App.Tests;
 
@@ -72,6 +73,27 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         groups[("Dev-Web", "green")]["MaxSize"]!.GetValue<string>().Should().Be("0");
         groups[("Dev-Web", "blue")]["MinSize"]!.GetValue<string>().Should().Be("1");
         groups[("Prod-Web", "green")]["MinSize"]!.GetValue<string>().Should().Be("2");
+    }
+
+    [Fact]
+    public void TheMotoTestSwitchOnlyDropsTheDefaultSecurityGroupCustomResource()
+    {
+        // tools/e2e/run deploys `-c env=dev -c e2e=moto`: it must be the AWS templates less the Lambda-backed
+        // Custom::VpcRestrictDefaultSG (its provider role and function), which moto cannot run.
+        var moto = AppFactory.Create(new Dictionary<string, object> { ["env"] = "dev", ["e2e"] = "moto" }, validation: false);
+        Program.Build(moto, AppConfig.Select(key => moto.Node.TryGetContext(key)));
+        var templates = moto.Synth().Stacks.ToDictionary(s => s.StackName, s => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(s.Template))!.AsObject());
+        templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web"]);
+        JsonNode.DeepEquals(templates["Dev-Web"], app.Templates["Dev-Web"]).Should().BeTrue("Dev-Web is the same template");
+
+        var aws = app.Templates["Dev-Network"]["Resources"]!.AsObject();
+        var e2e = templates["Dev-Network"]["Resources"]!.AsObject();
+        aws.Where(r => !e2e.ContainsKey(r.Key)).Select(r => r.Value!["Type"]!.GetValue<string>()).Order(StringComparer.Ordinal)
+            .Should().Equal("AWS::IAM::Role", "AWS::Lambda::Function", "Custom::VpcRestrictDefaultSG");
+        foreach (var (id, resource) in e2e)
+            JsonNode.DeepEquals(resource, aws[id]).Should().BeTrue($"Dev-Network/{id} is unchanged");
+        foreach (var section in new[] { "Outputs", "Parameters", "Rules", "Conditions", "Mappings" })
+            JsonNode.DeepEquals(templates["Dev-Network"][section], app.Templates["Dev-Network"][section]).Should().BeTrue($"Dev-Network {section} are unchanged");
     }
 
     [Fact]

@@ -9,11 +9,13 @@ namespace Infra.App.Config;
 /// (a name or <c>all</c>; default all), <c>account</c>, <c>region</c>, and traffic overrides for
 /// rehearsals: <c>activeColor</c>, <c>canaryPercent</c>, <c>idleCapacity</c>, and for the sample API's
 /// stage canary: <c>apiRelease</c> (none, started, promoted, rolledBack) and <c>apiCanaryPercent</c>.
+/// Test-only: <c>e2e=moto</c> drops the one resource a local CloudFormation emulator cannot deploy
+/// (docs/e2e.md); never use it for AWS.
 /// </summary>
 public static class AppConfig
 {
     /// <summary>Context keys the app understands.</summary>
-    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent"];
+    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", "e2e"];
 
     /// <summary>Selects and adjusts environments. <paramref name="context"/> returns null for unset keys.</summary>
     public static IReadOnlyList<EnvironmentSettings> Select(Func<string, object?> context, IReadOnlyDictionary<string, EnvironmentSettings>? environments = null)
@@ -49,9 +51,15 @@ public static class AppConfig
                 ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm.");
 
         var apiRelease = ApiRelease(Text(context, "apiRelease"), Text(context, "apiCanaryPercent"));
+        // Test-only: tools/e2e/run deploys into moto, which cannot run the Lambda behind
+        // Custom::VpcRestrictDefaultSG (the stack would wait forever); nothing else changes.
+        var e2e = Text(context, "e2e");
+        if (e2e is not null && !string.Equals(e2e, "moto", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigException($"Invalid -c e2e={e2e}. Valid: moto (test-only, for tools/e2e/run; leave unset for AWS).");
 
         return selected.Select(s => s with
         {
+            RestrictDefaultSecurityGroup = e2e is null && s.RestrictDefaultSecurityGroup,
             Account = account ?? s.Account,
             Region = region ?? s.Region,
             Traffic = s.Traffic with

@@ -20,6 +20,7 @@ public sealed class NetworkStack : Stack
             Cidr = settings.VpcCidr,
             NatGateways = settings.NatGateways,
             MustNotOverlap = otherEnvironmentCidrs.ToList(),
+            RestrictDefaultSecurityGroup = settings.RestrictDefaultSecurityGroup,
         });
     }
 }

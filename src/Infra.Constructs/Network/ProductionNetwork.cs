@@ -90,7 +90,7 @@ public sealed class ProductionNetwork : Construct
             EnableDnsHostnames = true,
             EnableDnsSupport = true,
             // The default security group of a VPC allows all traffic between its members: close it.
-            RestrictDefaultSecurityGroup = true,
+            RestrictDefaultSecurityGroup = props.RestrictDefaultSecurityGroup ?? true,
             GatewayEndpoints = new Dictionary<string, IGatewayVpcEndpointOptions>
             {
                 ["S3"] = new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 },

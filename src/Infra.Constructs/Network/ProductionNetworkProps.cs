@@ -40,4 +40,13 @@ public sealed class ProductionNetworkProps
 
     /// <summary>Ranges this VPC must not overlap: other environments, peered VPCs, on-premises networks. Default: none.</summary>
     public IReadOnlyList<string>? MustNotOverlap { get; init; }
+
+    /// <summary>
+    /// Remove every rule from the VPC's default security group, which otherwise lets all its members
+    /// reach each other. CloudFormation cannot change a default group, so the CDK does it with a
+    /// Lambda-backed custom resource (<c>Custom::VpcRestrictDefaultSG</c>). Default: true. Set false
+    /// only where that Lambda cannot run, e.g. a local CloudFormation emulator (the reference app's
+    /// <c>-c e2e=moto</c>); on AWS keep it on.
+    /// </summary>
+    public bool? RestrictDefaultSecurityGroup { get; init; }
 }

@@ -22,6 +22,8 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
         }));
 
         public Template LongFlowLogs { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { FlowLogRetention = RetentionDays.TWO_YEARS }));
+
+        public Template DefaultSgLeftOpen { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { RestrictDefaultSecurityGroup = false }));
     }
 
     [Fact]
@@ -72,6 +74,31 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
     [Fact]
     public void Default_ClosesTheDefaultSecurityGroup() =>
         f.Default.ResourceCountIs("Custom::VpcRestrictDefaultSG", 1);
+
+    [Fact]
+    public void RestrictDefaultSecurityGroupTrue_IsTheDefault()
+    {
+        var explicitTrue = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { RestrictDefaultSecurityGroup = true }));
+        explicitTrue.ToJSON().Should().BeEquivalentTo(f.Default.ToJSON());
+    }
+
+    [Fact]
+    public void RestrictDefaultSecurityGroupFalse_LeavesOutTheCustomResourceAndItsLambda()
+    {
+        f.DefaultSgLeftOpen.ResourceCountIs("Custom::VpcRestrictDefaultSG", 0);
+        f.DefaultSgLeftOpen.ResourceCountIs("AWS::Lambda::Function", 0);
+    }
+
+    [Fact]
+    public void RestrictDefaultSecurityGroupFalse_ChangesNothingElse()
+    {
+        var open = f.DefaultSgLeftOpen.Json()["Resources"]!.AsObject();
+        var closed = f.Default.Json()["Resources"]!.AsObject();
+        var removed = closed.Where(r => !open.ContainsKey(r.Key)).Select(r => r.Value!["Type"]!.GetValue<string>()).OrderBy(t => t, StringComparer.Ordinal);
+        removed.Should().Equal("AWS::IAM::Role", "AWS::Lambda::Function", "Custom::VpcRestrictDefaultSG");
+        foreach (var (id, resource) in open)
+            System.Text.Json.Nodes.JsonNode.DeepEquals(resource, closed[id]).Should().BeTrue($"{id} is the same with and without the restriction");
+    }
 
     [Fact]
     public void Custom_UsesThreeNamedZonesOneNatEachAndIsolatedSubnets()

@@ -1,0 +1,187 @@
+"""moto_server with two CloudFormation gaps of moto 5.2.1 closed, for tools/e2e/run.
+
+Usage: python3 tools/e2e/moto_engine.py -H 127.0.0.1 -p PORT   (the arguments of moto_server)
+
+Everything else is moto's own code; docs/e2e.md lists what moto exercises and what it cannot.
+
+1. AWS::SecretsManager::Secret. moto 5.2.1 has a Secrets Manager API but no CloudFormation handler for AWS::SecretsManager::Secret:
+it logs "No Moto CloudFormation support for AWS::SecretsManager::Secret", creates nothing, and
+every `Ref` to the secret resolves to nothing. The web stack's instance-role policies grant
+secretsmanager:GetSecretValue on `Ref AppSecret`, so the policy loses its Resource and moto's IAM
+rejects the whole stack ("Policy statement must contain resources"). Rather than deploy a
+different template than AWS gets, this launcher teaches moto the one resource type: the secret is
+created in moto's own Secrets Manager, with a value generated from GenerateSecretString (or the
+given SecretString), and `Ref` returns its ARN, as on AWS. Every other type is moto's own; the
+types moto still skips are listed in tools/e2e/run (EXPECTED_SKIPPED) and docs/e2e.md.
+
+2. Updates of AWS::AutoScaling::AutoScalingGroup. moto replaces a group on every property change
+(delete, then create under a new generated name), so a traffic flip, which only changes MinSize
+and MaxSize, would look like a replaced group. CloudFormation updates a group in place and
+replaces it only when AutoScalingGroupName changes (InstanceId aside, which the constructs never
+set). The patch below does that: an in-place UpdateAutoScalingGroup through moto's own Auto Scaling
+backend, plus target group attach/detach; a name change still takes moto's replace path.
+"""
+import json
+import sys
+from typing import Any
+
+from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
+from moto.core.common_models import CloudFormationModel
+from moto.secretsmanager.models import secretsmanager_backends
+
+
+class CfnSecret(CloudFormationModel):
+    """AWS::SecretsManager::Secret backed by moto's Secrets Manager. Ref = ARN."""
+
+    # moto's model registry files every model under the second part of its module name.
+    __module__ = "moto.secretsmanager.e2e"
+
+    def __init__(self, arn: str, name: str, account_id: str, region_name: str):
+        self.arn = arn
+        self.name = name
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SecretsManager::Secret"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Id",)
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name == "Id":
+            return self.arn
+        raise NotImplementedError(attribute_name)
+
+    @staticmethod
+    def _value(backend: Any, props: dict[str, Any]) -> str:
+        if "SecretString" in props:
+            return props["SecretString"]
+        gen = props.get("GenerateSecretString") or {}
+        password = backend.get_random_password(
+            password_length=int(gen.get("PasswordLength", 32)),
+            exclude_characters=gen.get("ExcludeCharacters", ""),
+            exclude_numbers=bool(gen.get("ExcludeNumbers", False)),
+            exclude_punctuation=bool(gen.get("ExcludePunctuation", False)),
+            exclude_uppercase=bool(gen.get("ExcludeUppercase", False)),
+            exclude_lowercase=bool(gen.get("ExcludeLowercase", False)),
+            include_space=bool(gen.get("IncludeSpace", False)),
+            require_each_included_type=bool(gen.get("RequireEachIncludedType", True)),
+        )
+        password = json.loads(password)["RandomPassword"]
+        if "SecretStringTemplate" in gen and "GenerateStringKey" in gen:
+            doc = json.loads(gen["SecretStringTemplate"])
+            doc[gen["GenerateStringKey"]] = password
+            return json.dumps(doc)
+        return password
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> "CfnSecret":
+        props = cloudformation_json.get("Properties", {})
+        backend = secretsmanager_backends[account_id][region_name]
+        name = props.get("Name") or resource_name
+        created = backend.create_secret(
+            name=name,
+            secret_string=cls._value(backend, props),
+            secret_binary=None,
+            description=props.get("Description"),
+            tags=props.get("Tags"),
+            kms_key_id=props.get("KmsKeyId"),
+            client_request_token=None,
+            replica_regions=[],
+            force_overwrite=False,
+        )
+        return cls(json.loads(created)["ARN"], name, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: "CfnSecret",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> "CfnSecret":
+        # Description or tags only: the reference app never renames its secret. Keep the secret.
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        backend = secretsmanager_backends[account_id][region_name]
+        backend.delete_secret(resource_name, None, True)
+
+
+_moto_asg_update = FakeAutoScalingGroup.update_from_cloudformation_json.__func__
+
+
+def _asg_update_in_place(
+    cls: Any,
+    original_resource: FakeAutoScalingGroup,
+    new_resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+) -> FakeAutoScalingGroup:
+    props = cloudformation_json["Properties"]
+    if props.get("AutoScalingGroupName", original_resource.name) != original_resource.name:
+        return _moto_asg_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+
+    def number(key: str) -> int | None:
+        return None if props.get(key) is None else int(props[key])
+
+    backend = autoscaling_backends[account_id][region_name]
+    group = backend.update_auto_scaling_group(
+        name=original_resource.name,
+        availability_zones=props.get("AvailabilityZones", []),
+        desired_capacity=number("DesiredCapacity"),
+        max_size=number("MaxSize"),
+        min_size=number("MinSize"),
+        launch_config_name=props.get("LaunchConfigurationName"),
+        launch_template=props.get("LaunchTemplate", {}),
+        vpc_zone_identifier=",".join(props.get("VPCZoneIdentifier", [])) or None,
+        health_check_period=number("HealthCheckGracePeriod"),
+        health_check_type=props.get("HealthCheckType"),
+        new_instances_protected_from_scale_in=props.get("NewInstancesProtectedFromScaleIn"),
+        mixed_instances_policy=props.get("MixedInstancesPolicy"),
+    )
+    old_groups = list(group.target_group_arns)
+    new_groups = list(props.get("TargetGroupARNs", []))
+    gone = [arn for arn in old_groups if arn not in new_groups]
+    added = [arn for arn in new_groups if arn not in old_groups]
+    if gone:
+        backend.detach_load_balancer_target_groups(group.name, gone)
+    if added:
+        backend.attach_load_balancer_target_groups(group.name, added)
+    return group
+
+
+FakeAutoScalingGroup.update_from_cloudformation_json = classmethod(_asg_update_in_place)  # type: ignore[method-assign, assignment]
+
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
