@@ -20,6 +20,19 @@ and MaxSize, would look like a replaced group. CloudFormation updates a group in
 replaces it only when AutoScalingGroupName changes (InstanceId aside, which the constructs never
 set). The patch below does that: an in-place UpdateAutoScalingGroup through moto's own Auto Scaling
 backend, plus target group attach/detach; a name change still takes moto's replace path.
+
+3. Tags of AWS::KMS::Key. CloudFormation writes them as [{Key, Value}]; moto 5.2.1 passes them to
+its KMS API unchanged, which expects [{TagKey, TagValue}], and fails with KeyError 'TagKey' (the
+key is never created and every GetAtt to it is "undefined"). The patch converts the shape.
+
+4. AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm. moto 5.2.1 has no CloudFormation
+handler for either, and the dashboard's alarm widgets and the composite's rule read alarm ARNs
+with GetAtt, so the stack would fail ("GetAtt references undefined resource"). The launcher gives
+each alarm its name and ARN so references resolve. Nothing is evaluated: moto has no metrics.
+
+5. GetAtt of ELBv2 names used by alarm dimensions: moto 5.2.1 raises for a target group's
+TargetGroupFullName (no GetAtt support at all) and a load balancer's LoadBalancerFullName. The
+patch derives both from the ARN exactly as AWS defines them (targetgroup/NAME/ID, app/NAME/ID).
 """
 import json
 import sys
@@ -27,6 +40,8 @@ from typing import Any
 
 from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
 from moto.core.common_models import CloudFormationModel
+from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
+from moto.kms.models import Key
 from moto.secretsmanager.models import secretsmanager_backends
 
 
@@ -179,6 +194,101 @@ def _asg_update_in_place(
 
 
 FakeAutoScalingGroup.update_from_cloudformation_json = classmethod(_asg_update_in_place)  # type: ignore[method-assign, assignment]
+
+class CfnCompositeAlarm(CloudFormationModel):
+    """AWS::CloudWatch::CompositeAlarm as a name and an ARN (moto evaluates no alarms). Ref = name."""
+
+    CFN_TYPE = "AWS::CloudWatch::CompositeAlarm"
+
+    __module__ = "moto.cloudwatch.e2e"
+
+    def __init__(self, name: str, account_id: str, region_name: str):
+        self.name = name
+        self.arn = f"arn:aws:cloudwatch:{region_name}:{account_id}:alarm:{name}"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @classmethod
+    def cloudformation_type(cls) -> str:  # type: ignore[override]
+        return cls.CFN_TYPE
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name == "Arn":
+            return self.arn
+        raise NotImplementedError(attribute_name)
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnCompositeAlarm":
+        props = cloudformation_json.get("Properties", {})
+        return cls(props.get("AlarmName") or resource_name, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CfnCompositeAlarm", new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> "CfnCompositeAlarm":
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        return None
+
+
+class CfnMetricAlarm(CfnCompositeAlarm, CloudFormationModel):  # listed directly: moto finds models via __subclasses__()
+    """AWS::CloudWatch::Alarm as a name and an ARN (moto has no CloudFormation handler for alarms)."""
+
+    __module__ = "moto.cloudwatch.e2emetric"
+    CFN_TYPE = "AWS::CloudWatch::Alarm"
+
+
+_lb_getatt = FakeLoadBalancer.get_cfn_attribute
+
+
+def _lb_getatt_full_name(self: Any, attribute_name: str) -> Any:
+    if attribute_name == "LoadBalancerFullName":
+        return self.arn.split(":loadbalancer/", 1)[1]
+    return _lb_getatt(self, attribute_name)
+
+
+def _tg_getatt(self: Any, attribute_name: str) -> Any:
+    if attribute_name == "TargetGroupFullName":
+        return self.arn.rsplit(":", 1)[1]
+    if attribute_name == "TargetGroupName":
+        return self.name
+    if attribute_name == "LoadBalancerArns":
+        return list(self.load_balancer_arns)
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    raise UnformattedGetAttTemplateException()
+
+
+FakeLoadBalancer.get_cfn_attribute = _lb_getatt_full_name  # type: ignore[method-assign]
+FakeTargetGroup.get_cfn_attribute = _tg_getatt  # type: ignore[attr-defined]
+FakeTargetGroup.has_cfn_attr = classmethod(lambda cls, attr: attr in ("TargetGroupFullName", "TargetGroupName", "LoadBalancerArns"))  # type: ignore[method-assign, assignment]
+
+_kms_create = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _kms_create_with_cfn_tags(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    props = dict(cloudformation_json.get("Properties", {}))
+    props["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in props.get("Tags", [])]
+    return _kms_create(cls, resource_name, {**cloudformation_json, "Properties": props}, account_id, region_name, **kwargs)
+
+
+Key.create_from_cloudformation_json = classmethod(_kms_create_with_cfn_tags)  # type: ignore[method-assign, assignment]
 
 
 if __name__ == "__main__":
