@@ -1,4 +1,5 @@
 # Sourced by every tool script: quiet, offline-friendly settings for the CDK CLI and jsii.
+# shellcheck shell=bash
 export CDK_DISABLE_CLI_TELEMETRY=true           # otherwise the CLI tries DNS on every run
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 export JSII_DEPRECATED=quiet

@@ -18,6 +18,8 @@ public static class Program
             app = AppFactory.Create();
             var environments = AppConfig.Select(key => app.Node.TryGetContext(key));
             Build(app, environments);
+            if (AppConfig.CiIdentity(key => app.Node.TryGetContext(key)) is { } ci)
+                AddCiIdentity(app, ci, environments);
             app.Synth();
             return 0;
         }
@@ -35,6 +37,22 @@ public static class Program
                 Console.Error.WriteLine("  " + line);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// Adds the <c>Ci-Identity</c> stack (GitHub OIDC provider, diff and deploy roles) for the selected
+    /// environments. Pinned to their account and region when they all share one, else environment-agnostic.
+    /// </summary>
+    public static CiIdentityStack AddCiIdentity(CdkApp app, CiIdentitySettings settings, IReadOnlyList<EnvironmentSettings> environments)
+    {
+        var accounts = environments.Select(e => e.Account).Distinct().ToList();
+        var regions = environments.Select(e => e.Region).Distinct().ToList();
+        var env = accounts is [{ } account] && regions is [{ } region] ? new Amazon.CDK.Environment { Account = account, Region = region } : null;
+        return new CiIdentityStack(app, CiIdentityStack.Id, settings, environments, new StackProps
+        {
+            Env = env,
+            Description = $"GitHub Actions identity of {settings.Repository}: OIDC provider, cdk diff and cdk deploy roles (Infra.Constructs)",
+        });
     }
 
     /// <summary>Adds every selected environment to the app (also used by tests).</summary>

@@ -67,6 +67,38 @@ public class ConfigTests
     }
 
     [Fact]
+    public void CiIdentityIsOffWithoutAGitHubRepository() => AppConfig.CiIdentity(Context()).Should().BeNull();
+
+    [Fact]
+    public void GitHubRepositoryTurnsCiIdentityOn()
+    {
+        AppConfig.CiIdentity(Context(("githubRepository", " example-org/infra-constructs "))).Should().Be(new CiIdentitySettings("example-org/infra-constructs"));
+        const string arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+        AppConfig.CiIdentity(Context(("githubRepository", "example-org/infra-constructs"), ("githubOidcProviderArn", arn)))
+            .Should().Be(new CiIdentitySettings("example-org/infra-constructs", arn));
+    }
+
+    [Theory]
+    [InlineData("example-org", "Valid: owner/name of a GitHub repository")]
+    [InlineData("https://github.com/example-org/infra-constructs", "Valid: owner/name of a GitHub repository")]
+    [InlineData("example-org/*", "Valid: owner/name of a GitHub repository")]
+    [InlineData("-bad/name", "Valid: owner/name of a GitHub repository")]
+    public void BadGitHubRepositoryIsRejectedWithTheExpectedForm(string value, string valid)
+    {
+        var act = () => AppConfig.CiIdentity(Context(("githubRepository", value)));
+        act.Should().Throw<ConfigException>().WithMessage($"Invalid -c githubRepository={value}. {valid}*");
+    }
+
+    [Fact]
+    public void BadOrOrphanProviderArnIsRejected()
+    {
+        var bad = () => AppConfig.CiIdentity(Context(("githubRepository", "o/r"), ("githubOidcProviderArn", "arn:aws:iam::111111111111:oidc-provider/gitlab.com")));
+        bad.Should().Throw<ConfigException>().WithMessage("Invalid -c githubOidcProviderArn=*Valid: arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com*");
+        var orphan = () => AppConfig.CiIdentity(Context(("githubOidcProviderArn", "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com")));
+        orphan.Should().Throw<ConfigException>().WithMessage("*needs -c githubRepository=owner/name*");
+    }
+
+    [Fact]
     public void EnvironmentRangesDoNotOverlap()
     {
         var blocks = Environments.All.Values.Select(e => (e.Name, Cidr: Infra.Constructs.Validation.Cidr.TryParse(e.VpcCidr, out var c) ? c : throw new InvalidOperationException(e.Name))).ToList();

@@ -83,8 +83,9 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         var moto = AppFactory.Create(new Dictionary<string, object> { ["env"] = "dev", ["e2e"] = "moto" }, validation: false);
         Program.Build(moto, AppConfig.Select(key => moto.Node.TryGetContext(key)));
         var templates = moto.Synth().Stacks.ToDictionary(s => s.StackName, s => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(s.Template))!.AsObject());
-        templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web"]);
+        templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web", "Dev-Api"]);
         JsonNode.DeepEquals(templates["Dev-Web"], app.Templates["Dev-Web"]).Should().BeTrue("Dev-Web is the same template");
+        JsonNode.DeepEquals(templates["Dev-Api"], app.Templates["Dev-Api"]).Should().BeTrue("Dev-Api is the same template");
 
         var aws = app.Templates["Dev-Network"]["Resources"]!.AsObject();
         var e2e = templates["Dev-Network"]["Resources"]!.AsObject();

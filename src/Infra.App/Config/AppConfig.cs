@@ -11,11 +11,13 @@ namespace Infra.App.Config;
 /// stage canary: <c>apiRelease</c> (none, started, promoted, rolledBack) and <c>apiCanaryPercent</c>.
 /// Test-only: <c>e2e=moto</c> drops the one resource a local CloudFormation emulator cannot deploy
 /// (docs/e2e.md); never use it for AWS.
+/// <c>githubRepository</c> (and optionally <c>githubOidcProviderArn</c>) adds the <c>Ci-Identity</c> stack
+/// (<see cref="CiIdentity"/>).
 /// </summary>
 public static class AppConfig
 {
     /// <summary>Context keys the app understands.</summary>
-    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", "e2e"];
+    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", "e2e", "githubRepository", "githubOidcProviderArn"];
 
     /// <summary>Selects and adjusts environments. <paramref name="context"/> returns null for unset keys.</summary>
     public static IReadOnlyList<EnvironmentSettings> Select(Func<string, object?> context, IReadOnlyDictionary<string, EnvironmentSettings>? environments = null)
@@ -98,6 +100,27 @@ public static class AppConfig
             (CanaryPhase.RolledBack, _) => CanaryRelease.RolledBack,
             _ => CanaryRelease.None,
         };
+    }
+
+    /// <summary>
+    /// The <c>Ci-Identity</c> stack's settings from <c>-c githubRepository=owner/name</c> and the optional
+    /// <c>-c githubOidcProviderArn=ARN</c> (import the account's existing provider); null without
+    /// <c>githubRepository</c>, so the default synth has no such stack.
+    /// </summary>
+    public static CiIdentitySettings? CiIdentity(Func<string, object?> context)
+    {
+        var repository = Text(context, "githubRepository");
+        var providerArn = Text(context, "githubOidcProviderArn");
+        if (repository is null)
+        {
+            return providerArn is null ? null
+                : throw new ConfigException($"-c githubOidcProviderArn={providerArn} needs -c githubRepository=owner/name. Valid: both, or neither.");
+        }
+        if (!Infra.Constructs.CiCd.GitHubOidcRoles.IsValidRepository(repository))
+            throw new ConfigException($"Invalid -c githubRepository={repository}. Valid: owner/name of a GitHub repository, exactly as GitHub spells it, e.g. example-org/infra-constructs.");
+        if (providerArn is not null && !System.Text.RegularExpressions.Regex.IsMatch(providerArn, @"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$"))
+            throw new ConfigException($"Invalid -c githubOidcProviderArn={providerArn}. Valid: arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com (the account's existing GitHub provider).");
+        return new CiIdentitySettings(repository, providerArn);
     }
 
     private static string? Text(Func<string, object?> context, string key) => context(key) switch

@@ -7,10 +7,13 @@ namespace Infra.App.Stacks;
 /// <summary>Composes the stacks of one environment, named <c>{Env}-Network</c>, <c>{Env}-Web</c> and <c>{Env}-Api</c>.</summary>
 public static class ReferenceEnvironment
 {
+    /// <summary>Stack name prefix of an environment: <c>dev</c> → <c>Dev</c>.</summary>
+    public static string Prefix(EnvironmentSettings settings) => char.ToUpperInvariant(settings.Name[0]) + settings.Name[1..];
+
     /// <summary>Adds the environment's stacks to <paramref name="app"/>.</summary>
     public static (NetworkStack Network, WebStack Web, ApiStack Api) Add(CdkApp app, EnvironmentSettings settings, IEnumerable<EnvironmentSettings> all)
     {
-        var prefix = char.ToUpperInvariant(settings.Name[0]) + settings.Name[1..];
+        var prefix = Prefix(settings);
         var env = settings.Account is null && settings.Region is null
             ? null
             : new Amazon.CDK.Environment { Account = settings.Account, Region = settings.Region };

@@ -28,8 +28,13 @@ public static partial class SecretPatterns
         }
     }
 
-    /// <summary>True for a name that announces a secret (PASSWORD, DB_PASS, API_TOKEN, ...), but not for names of references to one (..._ARN, ..._NAME, ..._ID).</summary>
-    public static bool IsSecretName(string name) => SecretName().IsMatch(name) && !ReferenceName().IsMatch(name);
+    /// <summary>
+    /// True for a name that announces a secret (PASSWORD, DB_PASS, API_TOKEN, ...), but not for names of
+    /// references to one (..._ARN, ..._NAME, ..._ID), nor for IAM condition keys (<c>service:key</c>, such as
+    /// <c>token.actions.githubusercontent.com:sub</c>): those name request values a policy compares, never
+    /// a secret, and no variable or parameter name contains a colon.
+    /// </summary>
+    public static bool IsSecretName(string name) => SecretName().IsMatch(name) && !ReferenceName().IsMatch(name) && !name.Contains(':', StringComparison.Ordinal);
 
     /// <summary>
     /// A value that could be a password: at least 8 characters without spaces, mixing at least two

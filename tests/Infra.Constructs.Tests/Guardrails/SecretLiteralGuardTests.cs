@@ -111,6 +111,26 @@ public class SecretLiteralGuardTests
     public void ReferencesAndPlainWordsAreNotSecrets(string text) => SecretPatterns.Scan(text).Should().BeEmpty();
 
     [Fact]
+    public void IamConditionKeysNamedLikeTokensAreNotSecretNames()
+    {
+        // GitHub OIDC trust: the claim keys contain "token"; their values are compared, never secret.
+        var violations = Violations(s => _ = new Amazon.CDK.AWS.IAM.Role(s, "Role", new Amazon.CDK.AWS.IAM.RoleProps
+        {
+            AssumedBy = new Amazon.CDK.AWS.IAM.FederatedPrincipal("arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com", new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object>
+                {
+                    ["token.actions.githubusercontent.com:aud"] = "sts.amazonaws.com",
+                    ["token.actions.githubusercontent.com:sub"] = "repo:example-org/app:ref:refs/heads/main",
+                },
+            }, "sts:AssumeRoleWithWebIdentity"),
+        }));
+        violations.Should().BeEmpty();
+        SecretPatterns.IsSecretName("token.actions.githubusercontent.com:sub").Should().BeFalse();
+        SecretPatterns.IsSecretName("API_TOKEN").Should().BeTrue();
+    }
+
+    [Fact]
     public void TheLibrarysOwnConstructsTurnTheGuardOnOncePerApp()
     {
         var stack = TestStacks.NewStack();
