@@ -15,6 +15,8 @@ void Mark(string phase)
 }
 
 Mark("main");
+// What Infra.App does first (docs/performance.md); INFRA_JSII_TUNING=off turns it off.
+Infra.Constructs.Startup.JsiiStartup.Tune();
 // The reference app's feature flags (src/Infra.App/AppFactory.cs), so both twins make the same templates.
 var app = new App(new AppProps
 {

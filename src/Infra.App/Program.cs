@@ -16,6 +16,7 @@ public static class Program
         try
         {
             Mark("main");
+            Infra.Constructs.Startup.JsiiStartup.Tune();
             app = AppFactory.Create();
             Mark("app");
             var environments = AppConfig.Select(key => app.Node.TryGetContext(key));
