@@ -15,12 +15,17 @@ public static class Program
         CdkApp? app = null;
         try
         {
+            Mark("main");
+            Infra.Constructs.Startup.JsiiStartup.Tune();
             app = AppFactory.Create();
+            Mark("app");
             var environments = AppConfig.Select(key => app.Node.TryGetContext(key));
             Build(app, environments);
             if (AppConfig.CiIdentity(key => app.Node.TryGetContext(key)) is { } ci)
                 AddCiIdentity(app, ci, environments);
+            Mark("tree");
             app.Synth();
+            Mark("synth");
             return 0;
         }
         catch (Exception e) when (e is ConfigException or InvalidPropException)
@@ -53,6 +58,14 @@ public static class Program
             Env = env,
             Description = $"GitHub Actions identity of {settings.Repository}: OIDC provider, cdk diff and cdk deploy roles (Infra.Constructs)",
         });
+    }
+
+    private static readonly bool Timings = System.Environment.GetEnvironmentVariable("INFRA_BENCH_TIMINGS") == "1";
+
+    /// <summary>bench/run only (INFRA_BENCH_TIMINGS=1): prints "[timings] PHASE UNIX-MS" to stderr.</summary>
+    private static void Mark(string phase)
+    {
+        if (Timings) Console.Error.WriteLine(FormattableString.Invariant($"[timings] {phase} {DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds:F1}"));
     }
 
     /// <summary>Adds every selected environment to the app (also used by tests).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK.CXAPI;
 using Infra.App.Config;
@@ -21,9 +20,10 @@ public sealed class ReferenceAppFixture
         var app = AppFactory.Create(validation: true, outdir: OutDir);
         Program.Build(app, AppConfig.Select(_ => null));
         Assembly = app.Synth();
+        // Read the written files: fetching each stack's Template through jsii copies it over the pipe.
         Templates = Assembly.Stacks.ToDictionary(
             s => s.StackName,
-            s => JsonNode.Parse(JsonSerializer.Serialize(s.Template))!.AsObject());
+            s => JsonNode.Parse(File.ReadAllText(s.TemplateFullPath))!.AsObject());
     }
 }
 

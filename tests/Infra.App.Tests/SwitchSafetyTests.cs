@@ -13,6 +13,7 @@ namespace Infra.App.Tests;
 /// replacement rules come from the CloudFormation resource specification. No resource on the
 /// traffic path may be replaced or removed.
 /// </summary>
+[Collection(ReferenceAppCollection.Name)]
 public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<SwitchSafetyTests.Fixture>
 {
     /// <summary>Resource types on the traffic path.</summary>
@@ -26,28 +27,32 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
 
     public sealed record Change(string Stack, string LogicalId, string Type, string Kind, string[] ChangedProperties);
 
-    public sealed class Fixture : IDisposable
+    /// <param name="reference">The reference app, synthesized once per run: dev and prod as configured are taken from it.</param>
+    public sealed class Fixture(ReferenceAppFixture reference) : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "switch-safety-" + Guid.NewGuid().ToString("N"));
-        private readonly Dictionary<string, Dictionary<string, string>> _files = [];
+        // Keyed by the settings (a record: equal settings are one configuration), so each variant is synthesized once.
+        private readonly Dictionary<EnvironmentSettings, Dictionary<string, string>> _files = [];
 
-        public Fixture() => Directory.CreateDirectory(_dir);
-
-        /// <summary>Synthesizes prod with <paramref name="settings"/> once per name; returns stack name → template file.</summary>
+        /// <summary>Synthesizes an environment with <paramref name="settings"/> once per distinct settings; returns stack name → template file.</summary>
         public Dictionary<string, string> Synth(string name, EnvironmentSettings settings)
         {
-            if (_files.TryGetValue(name, out var cached)) return cached;
-            var app = AppFactory.Create(validation: false);
-            Program.Build(app, [settings]);
+            if (_files.TryGetValue(settings, out var cached)) return cached;
             var files = new Dictionary<string, string>();
-            foreach (var stack in app.Synth().Stacks)
+            if (Environments.All.TryGetValue(settings.Name, out var configured) && configured == settings)
             {
-                var path = Path.Combine(_dir, $"{name}.{stack.StackName}.json");
-                File.WriteAllText(path, JsonSerializer.Serialize(stack.Template));
-                files[stack.StackName] = path;
+                foreach (var stack in reference.Assembly.Stacks.Where(s => s.StackName.StartsWith(ReferencePrefix(settings), StringComparison.Ordinal)))
+                    files[stack.StackName] = stack.TemplateFullPath;
+                return _files[settings] = files;
             }
-            return _files[name] = files;
+            var app = AppFactory.Create(validation: false, outdir: Path.Combine(_dir, name));
+            Program.Build(app, [settings]);
+            foreach (var stack in app.Synth().Stacks)
+                files[stack.StackName] = stack.TemplateFullPath;
+            return _files[settings] = files;
         }
+
+        private static string ReferencePrefix(EnvironmentSettings s) => char.ToUpperInvariant(s.Name[0]) + s.Name[1..] + "-";
 
         /// <summary>Every changed resource between two variants, classified by the cdk diff engine.</summary>
         public List<Change> Diff(string before, EnvironmentSettings a, string after, EnvironmentSettings b)
@@ -66,6 +71,9 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
 
         private static JsonNode Classify(string oldFile, string newFile)
         {
+            // The same template on both sides has no change: no need to start the diff engine.
+            if (File.Exists(oldFile) && File.ReadAllBytes(oldFile).AsSpan().SequenceEqual(File.ReadAllBytes(newFile)))
+                return new JsonObject { ["stack"] = "unchanged", ["resources"] = new JsonArray() };
             var root = AppContext.BaseDirectory;
             while (!File.Exists(Path.Combine(root, "Infra.sln"))) root = Path.GetDirectoryName(root)!;
             var psi = new ProcessStartInfo("node", [Path.Combine(root, "tools/cfn-diff/classify.js"), oldFile, newFile])
@@ -78,7 +86,10 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
             return JsonNode.Parse(stdout.Result)!;
         }
 
-        public void Dispose() => Directory.Delete(_dir, recursive: true);
+        public void Dispose()
+        {
+            if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        }
     }
 
     private static readonly EnvironmentSettings Prod = Environments.Prod;

@@ -50,12 +50,16 @@ public sealed partial class WebFleet : Construct
     public int MaxCapacity { get; }
 
     private readonly int _requestsPerTarget;
+    private IApplicationTargetGroupMetrics? _targetGroupMetrics;
+
+    /// <summary>The target group's metrics, read once (each <c>TargetGroup.Metrics</c> is a jsii round trip).</summary>
+    internal IApplicationTargetGroupMetrics TargetGroupMetrics => _targetGroupMetrics ??= TargetGroup.Metrics;
 
     /// <summary>Creates the fleet.</summary>
     public WebFleet(Construct scope, string id, WebFleetProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(WebFleetProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(WebFleetProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var securityGroup = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
 
@@ -190,14 +194,14 @@ public sealed partial class WebFleet : Construct
             HealthChecks = HealthChecks.WithAdditionalChecks(new AdditionalHealthChecksOptions
             {
                 AdditionalTypes = [AdditionalHealthCheckType.ELB],
-                GracePeriod = Duration.Seconds(grace),
+                GracePeriod = Durations.Seconds(grace),
             }),
-            Signals = wait ? Signals.WaitForMinCapacity(new SignalsOptions { Timeout = Duration.Minutes(signalTimeout) }) : null,
+            Signals = wait ? Signals.WaitForMinCapacity(new SignalsOptions { Timeout = Durations.Minutes(signalTimeout) }) : null,
             UpdatePolicy = UpdatePolicy.RollingUpdate(new RollingUpdateOptions
             {
                 MaxBatchSize = batch,
                 MinInstancesInService = minInService,
-                PauseTime = wait ? Duration.Minutes(signalTimeout) : Duration.Minutes(1),
+                PauseTime = wait ? Durations.Minutes(signalTimeout) : Durations.Minutes(1),
                 WaitOnResourceSignals = wait,
                 SuspendProcesses = [ScalingProcess.HEALTH_CHECK, ScalingProcess.REPLACE_UNHEALTHY, ScalingProcess.AZ_REBALANCE, ScalingProcess.ALARM_NOTIFICATION, ScalingProcess.SCHEDULED_ACTIONS],
             }),
@@ -230,13 +234,13 @@ public sealed partial class WebFleet : Construct
             Port = instancePort,
             Protocol = ApplicationProtocol.HTTP,
             TargetType = TargetType.INSTANCE,
-            DeregistrationDelay = Duration.Seconds(deregistration),
+            DeregistrationDelay = Durations.Seconds(deregistration),
             HealthCheck = new ElbHealthCheck
             {
                 Path = healthPath,
                 HealthyHttpCodes = "200",
-                Interval = Duration.Seconds(15),
-                Timeout = Duration.Seconds(5),
+                Interval = Durations.Seconds(15),
+                Timeout = Durations.Seconds(5),
                 HealthyThresholdCount = 2,
                 UnhealthyThresholdCount = 3,
             },

@@ -33,8 +33,8 @@ public sealed class BlueGreenFleets : Construct
     /// <summary>Creates both fleets and routes traffic by the plan.</summary>
     public BlueGreenFleets(Construct scope, string id, BlueGreenFleetsProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(BlueGreenFleetsProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(BlueGreenFleetsProps));
         var lb = check.Required(nameof(props.LoadBalancer), props.LoadBalancer);
         var shared = check.Required(nameof(props.Fleet), props.Fleet);
         Traffic = props.Traffic ?? new TrafficPlan();
@@ -48,7 +48,7 @@ public sealed class BlueGreenFleets : Construct
         lb.Route(
             [new WeightedTarget(Blue.TargetGroup, Traffic.WeightOf(TrafficColor.Blue)),
              new WeightedTarget(Green.TargetGroup, Traffic.WeightOf(TrafficColor.Green))],
-            Traffic.StickinessSeconds > 0 ? Duration.Seconds(Traffic.StickinessSeconds) : null);
+            Traffic.StickinessSeconds > 0 ? Durations.Seconds(Traffic.StickinessSeconds) : null);
         Blue.ScaleOnRequests();
         Green.ScaleOnRequests();
     }

@@ -24,8 +24,8 @@ public sealed class FleetDeployment : Construct
     /// <summary>Creates the deployment group and its alarms.</summary>
     public FleetDeployment(Construct scope, string id, FleetDeploymentProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(FleetDeploymentProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(FleetDeploymentProps));
         var fleet = check.Required(nameof(props.Fleet), props.Fleet);
         var application = check.Required(nameof(props.Application), props.Application);
         var revisions = check.Required(nameof(props.Revisions), props.Revisions);
@@ -69,15 +69,15 @@ public sealed class FleetDeployment : Construct
 
         revisions.GrantReadRevisions(fleet.Role);
 
-        var tg = fleet.TargetGroup;
-        var period = Duration.Minutes(1);
+        var tg = fleet.TargetGroupMetrics;
+        var period = Durations.Minutes(1);
         var errors5xx = new MathExpression(new MathExpressionProps
         {
             Expression = "100 * errors / MAX([requests, 1])",
             UsingMetrics = new Dictionary<string, IMetric>
             {
-                ["errors"] = tg.Metrics.HttpCodeTarget(Amazon.CDK.AWS.ElasticLoadBalancingV2.HttpCodeTarget.TARGET_5XX_COUNT, new MetricOptions { Period = period, Statistic = "Sum" }),
-                ["requests"] = tg.Metrics.RequestCount(new MetricOptions { Period = period, Statistic = "Sum" }),
+                ["errors"] = tg.HttpCodeTarget(Amazon.CDK.AWS.ElasticLoadBalancingV2.HttpCodeTarget.TARGET_5XX_COUNT, new MetricOptions { Period = period, Statistic = "Sum" }),
+                ["requests"] = tg.RequestCount(new MetricOptions { Period = period, Statistic = "Sum" }),
             },
             Label = "Target 5xx percent",
             Period = period,
@@ -96,7 +96,7 @@ public sealed class FleetDeployment : Construct
             new Alarm(this, "UnhealthyHosts", new AlarmProps
             {
                 AlarmDescription = Invariant($"{fleet.Node.Path}: {unhealthy} or more servers failing the load balancer health check"),
-                Metric = tg.Metrics.UnhealthyHostCount(new MetricOptions { Period = period, Statistic = "Maximum" }),
+                Metric = tg.UnhealthyHostCount(new MetricOptions { Period = period, Statistic = "Maximum" }),
                 Threshold = unhealthy,
                 ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 EvaluationPeriods = 2,
@@ -105,7 +105,7 @@ public sealed class FleetDeployment : Construct
             new Alarm(this, "P99Latency", new AlarmProps
             {
                 AlarmDescription = Invariant($"{fleet.Node.Path}: p99 response time above {p99} s"),
-                Metric = tg.Metrics.TargetResponseTime(new MetricOptions { Period = period, Statistic = "p99" }),
+                Metric = tg.TargetResponseTime(new MetricOptions { Period = period, Statistic = "p99" }),
                 Threshold = p99,
                 ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
                 EvaluationPeriods = 3,
@@ -124,7 +124,7 @@ public sealed class FleetDeployment : Construct
         {
             Application = application,
             AutoScalingGroups = [fleet.AutoScalingGroup],
-            LoadBalancers = [LoadBalancer.Application(tg)],
+            LoadBalancers = [LoadBalancer.Application(fleet.TargetGroup)],
             DeploymentConfig = config,
             // The fleet's user data installs the agent (see FleetBootstrapScript).
             InstallAgent = false,

@@ -24,9 +24,9 @@ public sealed class RevisionBucket : Construct
     /// <summary>Creates the bucket.</summary>
     public RevisionBucket(Construct scope, string id, RevisionBucketProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new RevisionBucketProps();
-        var check = new PropChecks(Node.Path, nameof(RevisionBucketProps));
+        var check = new PropChecks(this, nameof(RevisionBucketProps));
         var days = props.NoncurrentRetentionDays ?? 90;
         check.InRange(nameof(props.NoncurrentRetentionDays), days, 1, 3650);
         // Without this flag the CDK lets the logging service in through an ACL on a log bucket of the
@@ -49,8 +49,8 @@ public sealed class RevisionBucket : Construct
             ServerAccessLogsPrefix = props.ServerAccessLogsBucket is null ? null : "revision-bucket/",
             LifecycleRules =
             [
-                new LifecycleRule { Id = "expire-old-revisions", NoncurrentVersionExpiration = Duration.Days(days) },
-                new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Duration.Days(7) },
+                new LifecycleRule { Id = "expire-old-revisions", NoncurrentVersionExpiration = Durations.Days(days) },
+                new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(7) },
             ],
         });
         // Object events go to EventBridge (e.g. to start a deployment when a revision lands).

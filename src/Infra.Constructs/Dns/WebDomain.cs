@@ -28,8 +28,8 @@ public sealed partial class WebDomain : Construct
     /// <summary>Creates the zone reference and the certificate.</summary>
     public WebDomain(Construct scope, string id, WebDomainProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(WebDomainProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(WebDomainProps));
         var domain = check.Required(nameof(props.DomainName), props.DomainName);
         check.NotBlank(nameof(props.DomainName), domain);
         check.DomainName(nameof(props.DomainName), domain);

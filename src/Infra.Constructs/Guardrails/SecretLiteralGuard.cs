@@ -31,11 +31,24 @@ public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, 
     /// <summary>Registers the guard on the app (root) of <paramref name="scope"/> once.</summary>
     public static void EnsureOn(IConstruct scope)
     {
+        // Every library construct calls this: remember the scopes and roots already guarded, which
+        // saves up to four jsii round trips per construct (a construct's root never changes).
+        if (Guarded.TryGetValue(scope, out _)) return;
         var root = scope.Node.Root;
-        if (root.Node.TryFindChild(MarkerId) is not null) return;
-        _ = new Construct((Construct)root, MarkerId);
-        Validations.Of(root).AddPlugins(new SecretLiteralGuard());
+        if (!Guarded.TryGetValue(root, out _))
+        {
+            if (root.Node.TryFindChild(MarkerId) is null)
+            {
+                _ = new Construct((Construct)root, MarkerId);
+                Validations.Of(root).AddPlugins(new SecretLiteralGuard());
+            }
+            Guarded.AddOrUpdate(root, Seen);
+        }
+        Guarded.AddOrUpdate(scope, Seen);
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IConstruct, object> Guarded = new();
+    private static readonly object Seen = new();
 
     /// <inheritdoc />
     public IPolicyValidationPluginReport Validate(IPolicyValidationContext context)

@@ -41,8 +41,8 @@ public sealed partial class WebLoadBalancer : Construct
     /// <summary>Creates the load balancer and its listeners.</summary>
     public WebLoadBalancer(Construct scope, string id, WebLoadBalancerProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(WebLoadBalancerProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(WebLoadBalancerProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var sg = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
         var retention = props.AccessLogRetentionDays ?? 90;
@@ -58,7 +58,7 @@ public sealed partial class WebLoadBalancer : Construct
             SecurityGroup = sg,
             DeletionProtection = props.DeletionProtection ?? false,
             DropInvalidHeaderFields = true,
-            IdleTimeout = Duration.Seconds(idle),
+            IdleTimeout = Durations.Seconds(idle),
             IpAddressType = (props.DualStack ?? false) ? IpAddressType.DUAL_STACK : IpAddressType.IPV4,
             Http2Enabled = true,
             DesyncMitigationMode = DesyncMitigationMode.DEFENSIVE,
@@ -87,8 +87,8 @@ public sealed partial class WebLoadBalancer : Construct
                 RemovalPolicy = RemovalPolicy.RETAIN,
                 LifecycleRules =
                 [
-                    new LifecycleRule { Id = "expire-access-logs", Expiration = Duration.Days(retention), NoncurrentVersionExpiration = Duration.Days(7) },
-                    new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Duration.Days(7) },
+                    new LifecycleRule { Id = "expire-access-logs", Expiration = Durations.Days(retention), NoncurrentVersionExpiration = Durations.Days(7) },
+                    new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(7) },
                 ],
             });
             Deployment.BucketEvents.SendToEventBridge(bucket);
@@ -139,7 +139,7 @@ public sealed partial class WebLoadBalancer : Construct
     /// <param name="stickiness">Keep a client on the target group it first reached for this long (1 s - 7 days). Default: off.</param>
     public ApplicationListenerRule Route(IReadOnlyList<WeightedTarget> targets, Duration? stickiness = null)
     {
-        var check = new PropChecks(Node.Path, nameof(WebLoadBalancer) + "." + nameof(Route));
+        var check = new PropChecks(this, nameof(WebLoadBalancer) + "." + nameof(Route));
         if (RouteRule is not null)
             throw check.Fail("targets", "(second call)", "one Route per load balancer; put every target group in the one call");
         if (targets.Count == 0)
@@ -189,8 +189,8 @@ public sealed partial class WebLoadBalancer : Construct
         else
         {
             var regions = new Dictionary<string, IDictionary<string, object>>();
-            foreach (var r in Amazon.CDK.RegionInfo.RegionInfo.Regions.OrderBy(r => r.Name, StringComparer.Ordinal))
-                regions[r.Name] = new Dictionary<string, object> { ["account"] = r.Elbv2Account ?? "none" };
+            foreach (var (name, account) in ElbLogAccounts.Value)
+                regions[name] = new Dictionary<string, object> { ["account"] = account };
             var mapping = new CfnMapping(this, "ElbLogAccounts", new CfnMappingProps { Mapping = regions });
             var legacy = new CfnCondition(this, "ElbLogsUseRegionalAccount", new CfnConditionProps
             {
@@ -218,6 +218,16 @@ public sealed partial class WebLoadBalancer : Construct
         // ELB checks that it may write when the attribute is set: the policy must exist first.
         LoadBalancer.Node.AddDependency(bucket.Policy!);
     }
+
+    /// <summary>
+    /// Region name to ELB log account ("none" for the newer regions), sorted by name. The CDK's region
+    /// table is fixed for a CDK version: read once per process (it costs about 140 jsii round trips).
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<(string Name, string Account)>> ElbLogAccounts = new(() =>
+        Amazon.CDK.RegionInfo.RegionInfo.Regions
+            .Select(r => (Name: r.Name, Account: r.Elbv2Account ?? "none"))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .ToList());
 
     // Requests reach fleets through the catch-all rule; the default action only answers what no rule matched.
     private static ListenerAction NoRoute() =>

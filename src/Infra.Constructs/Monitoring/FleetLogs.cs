@@ -62,7 +62,7 @@ public sealed partial class FleetLogs : Construct
     /// <param name="role">The servers' role; it gets the agent's permissions.</param>
     public FleetLogs(Construct scope, string id, FleetLogging settings, IRole role) : base(scope, id)
     {
-        var check = new PropChecks(scope.Node.Path, nameof(Compute.WebFleetProps));
+        var check = new PropChecks(scope, nameof(Compute.WebFleetProps));
         const string prefix = nameof(Compute.WebFleetProps.Logs);
         RetentionDays = settings.RetentionDays ?? MonitoringDefaults.LogRetentionDays;
         if (!MonitoringDefaults.AllowedRetentionDays.Contains(RetentionDays))
@@ -130,7 +130,7 @@ public sealed partial class FleetLogs : Construct
         Namespace = MetricNamespace,
         MetricName = name,
         Statistic = statistic,
-        Period = period ?? Duration.Minutes(5),
+        Period = period ?? Durations.Minutes(5),
         Label = label,
     });
 

@@ -68,5 +68,5 @@ public static class MonitoringWidgets
         : metric;
 
     /// <summary>One minute.</summary>
-    internal static Duration Minute => Duration.Minutes(1);
+    internal static Duration Minute => Durations.Minutes(1);
 }

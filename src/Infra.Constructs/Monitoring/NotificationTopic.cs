@@ -45,7 +45,7 @@ public sealed partial class NotificationTopic : Construct
     public NotificationTopic(Construct scope, string id, NotificationTopicProps? props = null) : base(scope, id)
     {
         props ??= new NotificationTopicProps();
-        var check = new PropChecks(Node.Path, nameof(NotificationTopicProps));
+        var check = new PropChecks(this, nameof(NotificationTopicProps));
         var subscriptions = props.Subscriptions ?? [];
         AlarmSubscription.Validate(check, nameof(props.Subscriptions), subscriptions);
         var displayName = props.DisplayName ?? Node.Path.Replace('/', ' ');

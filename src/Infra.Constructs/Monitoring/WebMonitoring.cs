@@ -80,7 +80,7 @@ public sealed partial class WebMonitoring : Construct
     /// <summary>The alarms of <paramref name="fleet"/>; throws when it is not monitored here or alarms are off.</summary>
     public FleetAlarms AlarmsOf(WebFleet fleet) =>
         _fleetAlarms.TryGetValue(fleet, out var a) ? a
-        : throw new PropChecks(Node.Path, nameof(WebMonitoring) + "." + nameof(AlarmsOf)).Fail("fleet", fleet.Node.Path,
+        : throw new PropChecks(this, nameof(WebMonitoring) + "." + nameof(AlarmsOf)).Fail("fleet", fleet.Node.Path,
             _fleets.Contains(fleet) ? "a fleet with alarms (WebMonitoringProps.Alarms is false)" : "one of WebMonitoringProps.Fleets");
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed partial class WebMonitoring : Construct
     /// <summary>Creates the topic (unless given), alarms, notifications and dashboard.</summary>
     public WebMonitoring(Construct scope, string id, WebMonitoringProps props) : base(scope, id)
     {
-        var check = new PropChecks(Node.Path, nameof(WebMonitoringProps));
+        var check = new PropChecks(this, nameof(WebMonitoringProps));
         Thresholds = props.Thresholds ?? new AlarmThresholds();
         Thresholds.Validate(check, nameof(props.Thresholds));
         var subscriptions = props.Subscriptions ?? [];
@@ -135,7 +135,7 @@ public sealed partial class WebMonitoring : Construct
             {
                 LoadBalancer5xxRate = NewAlarm(this, "LoadBalancer5xxRate", LbErrorRate(lb, "5"), Thresholds.Five, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 2,
                     $"{EnvironmentName}: more than {Num(Thresholds.Five)}% of requests answered 5xx at the load balancer (its own 5xx and the servers') in 2 of 3 minutes");
-                LoadBalancer4xxRate = NewAlarm(this, "LoadBalancer4xxRate", LbErrorRate(lb, "4", Duration.Minutes(5)), Thresholds.Four, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, 2,
+                LoadBalancer4xxRate = NewAlarm(this, "LoadBalancer4xxRate", LbErrorRate(lb, "4", Durations.Minutes(5)), Thresholds.Four, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, 2,
                     $"{EnvironmentName}: more than {Num(Thresholds.Four)}% of requests answered 4xx at the load balancer for 10 minutes (broken links, auth or a client bug?)");
                 LoadBalancerP99Latency = NewAlarm(this, "LoadBalancerP99Latency", lb.LoadBalancer.Metrics.TargetResponseTime(new MetricOptions { Statistic = "p99", Period = MonitoringWidgets.Minute }),
                     Thresholds.P99, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
@@ -192,7 +192,7 @@ public sealed partial class WebMonitoring : Construct
             Dashboard = new Dashboard(this, "Dashboard", new DashboardProps
             {
                 DashboardName = name,
-                DefaultInterval = Duration.Hours(MonitoringDefaults.DashboardHours),
+                DefaultInterval = Durations.Hours(MonitoringDefaults.DashboardHours),
                 PeriodOverride = PeriodOverride.AUTO,
             });
             AddOverview(lb);
@@ -210,7 +210,7 @@ public sealed partial class WebMonitoring : Construct
     /// </summary>
     public void AddSection(MonitoringSection section)
     {
-        var check = new PropChecks(Node.Path, nameof(WebMonitoring) + "." + nameof(AddSection));
+        var check = new PropChecks(this, nameof(WebMonitoring) + "." + nameof(AddSection));
         check.Required("section", section);
         check.NotBlank(nameof(MonitoringSection.Title), section.Title ?? "");
         if (section.Widgets is null || section.Widgets.Any(w => w is null))
@@ -234,7 +234,7 @@ public sealed partial class WebMonitoring : Construct
     /// </summary>
     public void AddAlarm(IAlarm alarm, bool serviceHealth = false)
     {
-        var check = new PropChecks(Node.Path, nameof(WebMonitoring) + "." + nameof(AddAlarm));
+        var check = new PropChecks(this, nameof(WebMonitoring) + "." + nameof(AddAlarm));
         check.Required(nameof(alarm), alarm);
         if (_alarms.Contains(alarm))
             throw check.Fail(nameof(alarm), alarm.Node.Path, "an alarm not added yet (each alarm notifies once)");
@@ -254,7 +254,7 @@ public sealed partial class WebMonitoring : Construct
     {
         var scope = new Construct(this, UniqueId(fleet));
         var label = Label(fleet);
-        var tg = fleet.TargetGroup.Metrics;
+        var tg = fleet.TargetGroupMetrics;
         var t = Thresholds;
         var health = fleet.Bootstrap.HealthCheckPath;
         var target5xx = NewAlarm(scope, "Target5xxRate", TargetErrorRate(fleet), t.Five, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 1,
@@ -265,7 +265,7 @@ public sealed partial class WebMonitoring : Construct
         var p99 = NewAlarm(scope, "P99Latency", tg.TargetResponseTime(new MetricOptions { Period = MonitoringWidgets.Minute, Statistic = "p99" }),
             t.P99, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
             $"{EnvironmentName} {label}: p99 response time above {Num(t.P99)} s for 3 minutes (rolls back a deployment)");
-        var cpu = NewAlarm(scope, "HighCpu", GroupMetric(fleet, "AWS/EC2", "CPUUtilization", "Average", Duration.Minutes(5)),
+        var cpu = NewAlarm(scope, "HighCpu", GroupMetric(fleet, "AWS/EC2", "CPUUtilization", "Average", Durations.Minutes(5)),
             t.Cpu, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
             $"{EnvironmentName} {label}: average CPU above {Num(t.Cpu)}% for 15 minutes (at maximum capacity, or scaling too slow?)");
         var shortfall = NewAlarm(scope, "CapacityShortfall", new MathExpression(new MathExpressionProps
@@ -273,11 +273,11 @@ public sealed partial class WebMonitoring : Construct
                 Expression = "desired - inService",
                 UsingMetrics = new Dictionary<string, IMetric>
                 {
-                    ["desired"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupDesiredCapacity", "Average", Duration.Minutes(5)),
-                    ["inService"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupInServiceInstances", "Average", Duration.Minutes(5)),
+                    ["desired"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupDesiredCapacity", "Average", Durations.Minutes(5)),
+                    ["inService"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupInServiceInstances", "Average", Durations.Minutes(5)),
                 },
                 Label = "servers missing",
-                Period = Duration.Minutes(5),
+                Period = Durations.Minutes(5),
             }),
             1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, 3,
             $"{EnvironmentName} {label}: at least one server fewer in service than desired for 15 minutes (launches failing? see the Deploy log group and the topic's launch errors)");
@@ -335,7 +335,7 @@ public sealed partial class WebMonitoring : Construct
     private MathExpression TargetErrorRate(WebFleet fleet)
     {
         var sum = new MetricOptions { Period = MonitoringWidgets.Minute, Statistic = "Sum" };
-        var tg = fleet.TargetGroup.Metrics;
+        var tg = fleet.TargetGroupMetrics;
         // Ids unique per fleet: the fleets' rates share the "5xx % per fleet" graph.
         var k = _fleets.IndexOf(fleet) + 1;
         return new MathExpression(new MathExpressionProps
@@ -367,7 +367,7 @@ public sealed partial class WebMonitoring : Construct
         MetricName = name,
         DimensionsMap = new Dictionary<string, string> { ["NatGatewayId"] = natId },
         Statistic = statistic,
-        Period = Duration.Minutes(5),
+        Period = Durations.Minutes(5),
         Label = label,
     });
 
@@ -415,20 +415,20 @@ public sealed partial class WebMonitoring : Construct
         {
             // Canary and switch view: the fleets on one graph each.
             Dashboard.AddWidgets(
-                MonitoringWidgets.Graph("Requests per fleet", _fleets.Select(f => (IMetric)f.TargetGroup.Metrics.RequestCount(sum).With(new MetricOptions { Label = Label(f), Color = ColorOf(f) }))),
+                MonitoringWidgets.Graph("Requests per fleet", _fleets.Select(f => (IMetric)f.TargetGroupMetrics.RequestCount(sum).With(new MetricOptions { Label = Label(f), Color = ColorOf(f) }))),
                 MonitoringWidgets.Graph("5xx % per fleet", _fleets.Select(f => MonitoringWidgets.Labelled(TargetErrorRate(f), Label(f), ColorOf(f))), leftThreshold: Thresholds.Five, thresholdLabel: "5xx alarm"),
-                MonitoringWidgets.Graph("p99 latency per fleet", _fleets.Select(f => (IMetric)f.TargetGroup.Metrics.TargetResponseTime(new MetricOptions { Statistic = "p99", Label = Label(f), Color = ColorOf(f), Period = MonitoringWidgets.Minute })),
+                MonitoringWidgets.Graph("p99 latency per fleet", _fleets.Select(f => (IMetric)f.TargetGroupMetrics.TargetResponseTime(new MetricOptions { Statistic = "p99", Label = Label(f), Color = ColorOf(f), Period = MonitoringWidgets.Minute })),
                     leftThreshold: Thresholds.P99, thresholdLabel: "p99 alarm"));
         }
         Dashboard.AddWidgets(_fleets.Select(f => (IWidget)MonitoringWidgets.Graph($"Requests and errors: {Label(f)}",
-            [f.TargetGroup.Metrics.RequestCount(sum).With(new MetricOptions { Label = "requests" })],
-            [f.TargetGroup.Metrics.HttpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, sum).With(new MetricOptions { Label = "5xx", Color = Color.RED }),
-             f.TargetGroup.Metrics.HttpCodeTarget(HttpCodeTarget.TARGET_4XX_COUNT, sum).With(new MetricOptions { Label = "4xx", Color = Color.PURPLE })], width)).ToArray());
+            [f.TargetGroupMetrics.RequestCount(sum).With(new MetricOptions { Label = "requests" })],
+            [f.TargetGroupMetrics.HttpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, sum).With(new MetricOptions { Label = "5xx", Color = Color.RED }),
+             f.TargetGroupMetrics.HttpCodeTarget(HttpCodeTarget.TARGET_4XX_COUNT, sum).With(new MetricOptions { Label = "4xx", Color = Color.PURPLE })], width)).ToArray());
         Dashboard.AddWidgets(_fleets.Select(f => (IWidget)MonitoringWidgets.Graph($"Latency p50 / p90 / p99: {Label(f)}",
-            Percentiles(s => f.TargetGroup.Metrics.TargetResponseTime(s)), width: width, leftThreshold: Thresholds.P99, thresholdLabel: "p99 alarm")).ToArray());
+            Percentiles(s => f.TargetGroupMetrics.TargetResponseTime(s)), width: width, leftThreshold: Thresholds.P99, thresholdLabel: "p99 alarm")).ToArray());
         Dashboard.AddWidgets(_fleets.Select(f => (IWidget)MonitoringWidgets.Graph($"Healthy / unhealthy hosts ({f.Bootstrap.HealthCheckPath}): {Label(f)}",
-            [f.TargetGroup.Metrics.HealthyHostCount(new MetricOptions { Statistic = "Minimum", Period = MonitoringWidgets.Minute, Label = "healthy (min)", Color = Color.GREEN }),
-             f.TargetGroup.Metrics.UnhealthyHostCount(new MetricOptions { Statistic = "Maximum", Period = MonitoringWidgets.Minute, Label = "unhealthy (max)", Color = Color.RED })],
+            [f.TargetGroupMetrics.HealthyHostCount(new MetricOptions { Statistic = "Minimum", Period = MonitoringWidgets.Minute, Label = "healthy (min)", Color = Color.GREEN }),
+             f.TargetGroupMetrics.UnhealthyHostCount(new MetricOptions { Statistic = "Maximum", Period = MonitoringWidgets.Minute, Label = "unhealthy (max)", Color = Color.RED })],
             width: width, leftThreshold: Thresholds.Unhealthy, thresholdLabel: "unhealthy alarm")).ToArray());
         Dashboard.AddWidgets(_fleets.Select(f => (IWidget)MonitoringWidgets.Graph($"Capacity and CPU: {Label(f)}",
             [GroupMetric(f, "AWS/AutoScaling", "GroupDesiredCapacity", "Average", label: "desired"),
@@ -469,7 +469,7 @@ public sealed partial class WebMonitoring : Construct
     // The target group's metrics name its load balancer; the CDK throws when no listener routes to it.
     private static bool IsRouted(WebFleet fleet)
     {
-        try { _ = fleet.TargetGroup.Metrics.RequestCount(); return true; }
+        try { _ = fleet.TargetGroupMetrics.RequestCount(); return true; }
         catch (Exception e) when (e is not OutOfMemoryException) { return false; }
     }
 

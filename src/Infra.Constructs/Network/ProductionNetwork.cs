@@ -26,9 +26,9 @@ public sealed class ProductionNetwork : Construct
     /// <summary>Creates the network.</summary>
     public ProductionNetwork(Construct scope, string id, ProductionNetworkProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new ProductionNetworkProps();
-        var check = new PropChecks(Node.Path, nameof(ProductionNetworkProps));
+        var check = new PropChecks(this, nameof(ProductionNetworkProps));
 
         var cidrText = props.Cidr ?? NetworkDefaults.Cidr;
         var cidr = check.CidrBlock(nameof(props.Cidr), cidrText)!.Value;

@@ -21,9 +21,9 @@ public sealed partial class InstanceAccess : Construct
     /// <summary>Creates the access configuration.</summary>
     public InstanceAccess(Construct scope, string id, InstanceAccessProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new InstanceAccessProps();
-        var check = new PropChecks(Node.Path, nameof(InstanceAccessProps));
+        var check = new PropChecks(this, nameof(InstanceAccessProps));
         Mode = props.Mode ?? InstanceAccessMode.SessionManager;
         check.Matches(nameof(props.KeyPairName), props.KeyPairName, KeyNamePattern(), "1-255 printable ASCII characters");
 

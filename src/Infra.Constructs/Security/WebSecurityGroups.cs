@@ -23,8 +23,8 @@ public sealed class WebSecurityGroups : Construct
     /// <summary>Creates the groups.</summary>
     public WebSecurityGroups(Construct scope, string id, WebSecurityGroupsProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(WebSecurityGroupsProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(WebSecurityGroupsProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         InstancePort = props.InstancePort ?? 80;
         check.Port(nameof(props.InstancePort), InstancePort);

@@ -29,8 +29,8 @@ public sealed class AliasDeployment : Construct
     /// <summary>Creates the deployment group, its configuration and alarms.</summary>
     public AliasDeployment(Construct scope, string id, AliasDeploymentProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(AliasDeploymentProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(AliasDeploymentProps));
         var alias = check.Required(nameof(props.Alias), props.Alias);
         var shift = props.Shift ?? TrafficShift.Canary(LambdaDefaults.ShiftCanaryPercent, LambdaDefaults.ShiftIntervalMinutes);
         if (!Enum.IsDefined(shift.Kind))
@@ -51,14 +51,14 @@ public sealed class AliasDeployment : Construct
         Config = Predefined(shift) ?? new LambdaDeploymentConfig(this, "Config", new LambdaDeploymentConfigProps
         {
             TrafficRouting = shift.Kind == TrafficShiftKind.Canary
-                ? TrafficRouting.TimeBasedCanary(new TimeBasedCanaryTrafficRoutingProps { Percentage = shift.Percent, Interval = Duration.Minutes(shift.IntervalMinutes) })
-                : TrafficRouting.TimeBasedLinear(new TimeBasedLinearTrafficRoutingProps { Percentage = shift.Percent, Interval = Duration.Minutes(shift.IntervalMinutes) }),
+                ? TrafficRouting.TimeBasedCanary(new TimeBasedCanaryTrafficRoutingProps { Percentage = shift.Percent, Interval = Durations.Minutes(shift.IntervalMinutes) })
+                : TrafficRouting.TimeBasedLinear(new TimeBasedLinearTrafficRoutingProps { Percentage = shift.Percent, Interval = Durations.Minutes(shift.IntervalMinutes) }),
         });
 
         var errors = new Alarm(this, "AliasErrors", new AlarmProps
         {
             AlarmDescription = $"{alias.Node.Path}: {maxErrors} or more errors in a minute; rolls back a traffic shift",
-            Metric = alias.MetricErrors(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Sum" }),
+            Metric = alias.MetricErrors(new MetricOptions { Period = Durations.Minutes(1), Statistic = "Sum" }),
             Threshold = maxErrors,
             ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             EvaluationPeriods = 1,

@@ -102,8 +102,8 @@ public sealed partial class CanaryRestApi : Construct
     /// <summary>Creates the API, its stage, logs and permissions.</summary>
     public CanaryRestApi(Construct scope, string id, CanaryRestApiProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(CanaryRestApiProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(CanaryRestApiProps));
 
         var apiName = props.ApiName ?? Node.Path.Replace('/', '-');
         check.Matches(nameof(props.ApiName), apiName, ApiNamePattern(), "1-128 letters, digits, spaces and -_.");
@@ -246,7 +246,7 @@ public sealed partial class CanaryRestApi : Construct
                 CacheClusterEnabled = cacheSize is not null,
                 CacheClusterSize = cacheSize,
                 CachingEnabled = cacheSize is not null,
-                CacheTtl = cacheSize is not null ? Duration.Seconds(cacheTtl) : null,
+                CacheTtl = cacheSize is not null ? Durations.Seconds(cacheTtl) : null,
                 // A cache holds response data: always encrypted at rest, never an option.
                 CacheDataEncrypted = cacheSize is not null ? true : null,
             },

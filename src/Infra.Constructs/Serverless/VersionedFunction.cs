@@ -50,8 +50,8 @@ public sealed partial class VersionedFunction : Construct
     /// <summary>Creates the function, its version and alias.</summary>
     public VersionedFunction(Construct scope, string id, VersionedFunctionProps props) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
-        var check = new PropChecks(Node.Path, nameof(VersionedFunctionProps));
+        Guardrails.SecretLiteralGuard.EnsureOn(scope);
+        var check = new PropChecks(this, nameof(VersionedFunctionProps));
         if (props.CodePath is null && props.InlineCode is null)
             throw check.Fail(nameof(props.CodePath), null, "a folder with the function's code, or InlineCode");
         if (props.CodePath is not null && props.InlineCode is not null)
@@ -110,7 +110,7 @@ public sealed partial class VersionedFunction : Construct
             Code = props.CodePath is { } path ? Code.FromAsset(path) : Code.FromInline(props.InlineCode!),
             Description = props.Description,
             MemorySize = memory,
-            Timeout = Duration.Seconds(timeout),
+            Timeout = Durations.Seconds(timeout),
             ReservedConcurrentExecutions = reserved,
             Role = role,
             LogGroup = logGroup,

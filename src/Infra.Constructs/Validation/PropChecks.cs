@@ -9,19 +9,29 @@ namespace Infra.Constructs.Validation;
 /// </summary>
 public sealed partial class PropChecks
 {
-    private readonly string _path;
+    private readonly Func<string> _path;
     private readonly string _propsType;
 
     /// <summary>Creates checks for the construct at <paramref name="constructPath"/>.</summary>
     public PropChecks(string constructPath, string propsType)
     {
-        _path = constructPath;
+        _path = () => constructPath;
+        _propsType = propsType;
+    }
+
+    /// <summary>
+    /// Creates checks for <paramref name="construct"/>; its path (two jsii round trips) is read only
+    /// when a check fails.
+    /// </summary>
+    public PropChecks(global::Constructs.IConstruct construct, string propsType)
+    {
+        _path = () => construct.Node.Path;
         _propsType = propsType;
     }
 
     /// <summary>Throws for <paramref name="property"/> with the given value and allowed description.</summary>
     public InvalidPropException Fail(string property, object? value, string allowed) =>
-        new(_path, $"{_propsType}.{property}", value, allowed);
+        new(_path(), $"{_propsType}.{property}", value, allowed);
 
     /// <summary>Requires a non-null value.</summary>
     public T Required<T>(string property, T? value) where T : class =>

@@ -20,7 +20,7 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
 
         public Fixture()
         {
-            Default = TestStacks.Synth(s => new WebFleet(s, "Fleet", FleetFactory.Props(s)));
+            Default = FleetFactory.DefaultFleetTemplate;
             DefaultJson = Default.Json();
             DefaultUserData = UserDataOf(DefaultJson);
             Custom = TestStacks.Synth(s =>

@@ -21,7 +21,7 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
 
         public Fixture()
         {
-            Default = TestStacks.Synth(s => new WebFleet(s, "Fleet", FleetFactory.Props(s)));
+            Default = FleetFactory.DefaultFleetTemplate;
             DefaultJson = Default.Json();
             DefaultUserData = DefaultJson.UserData();
             CustomJson = TestStacks.Synth(s =>

@@ -8,6 +8,14 @@ namespace Infra.Constructs.Tests.Support;
 /// <summary>Minimal valid fleet props in a stack, for tests that vary one thing.</summary>
 public static class FleetFactory
 {
+    private static readonly Lazy<Amazon.CDK.Assertions.Template> DefaultFleet = new(() => TestStacks.Synth(s => new WebFleet(s, "Fleet", Props(s))));
+
+    /// <summary>
+    /// The template of a default fleet (<see cref="Props"/>), synthesized once per test run and shared by
+    /// the test classes that inspect it (compute, logs).
+    /// </summary>
+    public static Amazon.CDK.Assertions.Template DefaultFleetTemplate => DefaultFleet.Value;
+
     /// <summary>Props with a VPC and a security group created in <paramref name="stack"/>.</summary>
     public static WebFleetProps Props(Stack stack)
     {
