@@ -26,8 +26,8 @@ public static class JsiiStartup
 
     /// <summary>
     /// The <c>NODE_OPTIONS</c> entry that applies <see cref="V8Flags"/>: an inline module that calls
-    /// <c>v8.setFlagsFromString</c> (V8 flags cannot be given in <c>NODE_OPTIONS</c> directly, and a
-    /// Node that does not know the flag ignores it instead of failing).
+    /// <c>v8.setFlagsFromString</c> (V8 flags cannot be given in <c>NODE_OPTIONS</c> directly; a Node
+    /// whose V8 lacks the flag prints "unrecognized flag" to stderr and carries on instead of failing).
     /// </summary>
     public const string NodeOption = "--import=data:text/javascript,import{setFlagsFromString}from'node:v8';setFlagsFromString('" + V8Flags + "')";
 
