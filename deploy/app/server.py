@@ -24,6 +24,7 @@ import mimetypes
 import os
 import posixpath
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -84,6 +85,26 @@ class SecretStatus:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # An idle keep-alive connection from nginx is closed after this many seconds (nginx closes its
+    # own after 20 s, keepalive_timeout in the fleet's nginx.conf, so it never reuses one closed here).
+    timeout = 30
+
+    def handle_one_request(self):
+        # Between requests the connection is idle: a stopping server may close it (nginx then
+        # opens a new one to another process); while a request runs it is busy and finishes.
+        self.server.track(self.connection, busy=False)
+        if self.server.stopping.is_set():
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
+    def parse_request(self):
+        self.server.track(self.connection, busy=True)
+        return super().parse_request()
+
+    def finish(self):
+        self.server.untrack(self.connection)
+        super().finish()
 
     def version_string(self):
         return "sample-app"
@@ -142,6 +163,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        # Say so when this answer ends the connection (an HTTP/1.0 request, or the server is stopping),
+        # so no proxy keeps the connection for another request.
+        if self.close_connection or self.server.stopping.is_set():
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -150,6 +176,41 @@ class Handler(BaseHTTPRequestHandler):
         sys.stdout.write("[port %s] %s %s\n" % (self.server.app["port"],
                                                 self.address_string(), fmt % args))
         sys.stdout.flush()
+
+
+class GracefulServer(ThreadingHTTPServer):
+    """Stops without failing a request: on SIGTERM it stops accepting (new connections are refused
+    and nginx sends them to another process), closes idle keep-alive connections, and lets the
+    requests in flight finish before the process exits."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self, address, handler):
+        super().__init__(address, handler)
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._connections = {}
+
+    def track(self, conn, busy):
+        with self._lock:
+            self._connections[conn] = busy
+
+    def untrack(self, conn):
+        with self._lock:
+            self._connections.pop(conn, None)
+
+    def drain(self):
+        self.stopping.set()
+        self.shutdown()  # serve_forever() returns: no more accept()
+        self.socket.close()  # connects are refused now, not queued
+        with self._lock:
+            idle = [conn for conn, busy in self._connections.items() if not busy]
+        for conn in idle:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def parse_args(argv):
@@ -166,8 +227,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    httpd = ThreadingHTTPServer((args.host, args.port), Handler)
-    httpd.daemon_threads = True
+    httpd = GracefulServer((args.host, args.port), Handler)
     httpd.app = {
         "version": read_version(),
         "port": args.port,
@@ -180,17 +240,17 @@ def main(argv=None):
 
     def stop(signum, _frame):
         print("[port %d] signal %d: shutting down" % (args.port, signum), flush=True)
-        # shutdown() waits for serve_forever() to return, so call it from another thread.
-        threading.Thread(target=httpd.shutdown, daemon=True).start()
+        # drain() waits for serve_forever() to return, so call it from another thread.
+        threading.Thread(target=httpd.drain, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print("[port %d] version %s listening on %s:%d" % (args.port, httpd.app["version"],
                                                         args.host, args.port), flush=True)
     try:
-        httpd.serve_forever()
+        httpd.serve_forever(poll_interval=0.1)
     finally:
-        httpd.server_close()
+        httpd.server_close()  # joins the threads of the requests in flight
     print("[port %d] stopped" % args.port, flush=True)
     return 0
 

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# ApplicationStart: (re)start app@PORT.service for every port in app.env
-# (APP_BASE_PORT .. APP_BASE_PORT+APP_PROCESS_COUNT-1), enable them for boot, stop
-# leftover instances outside that range, and fail if one does not stay up.
+# ApplicationStart: restart app@PORT.service for every port in app.env (APP_BASE_PORT ..
+# APP_BASE_PORT+APP_PROCESS_COUNT-1) ONE AT A TIME: each restarted process must answer its health
+# path with the new version before the next one goes down, so nginx always has processes to send
+# requests to (and retries a refused connection on the next one). Enables them for boot and stops
+# leftover instances outside the range. When a process does not come up on the new release, the
+# instance goes back to the previous release and the hook fails.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
-SETTLE_SECONDS="${APP_START_SETTLE_SECONDS:-2}"
-
 hook_banner
 have_systemctl || die "systemctl not found; cannot start the app@ units"
+command -v curl >/dev/null 2>&1 || die "curl not found; it is needed to check each restarted process"
 load_ports
 
 units=()
@@ -28,26 +30,15 @@ for unit in "${loaded[@]}"; do
   fi
 done
 
-"$SYSTEMCTL" reset-failed -- "${units[@]}" >/dev/null 2>&1 || true
-log "starting ${units[*]}"
-if ! "$SYSTEMCTL" restart -- "${units[@]}"; then
-  show_unit_diagnostics "${units[@]}"
-  die "systemctl restart failed for one of: ${units[*]}"
+version="$(cat -- "$APP_DIR/VERSION" 2>/dev/null || true)"
+log "restarting ${units[*]} one at a time onto release '$(current_release)' (version ${version:-unknown})"
+if ! rolling_restart "$version" "${APP_PORTS[@]}"; then
+  unit="$(unit_for_port "$FAILED_PORT")"
+  show_unit_diagnostics "$unit"
+  roll_back "$unit did not answer $(health_path) with version '${version:-?}' within ${APP_START_TIMEOUT_SECONDS}s" || true
+  die "$unit did not come up on the new release (see: journalctl -u '$unit'); the instance serves release '$(current_release)'"
 fi
 if ! "$SYSTEMCTL" enable -- "${units[@]}" >/dev/null 2>&1; then
   warn "could not enable ${units[*]}; they will not come back after a reboot unless the user data starts them"
 fi
-
-# A process that crashes on start (bad code, port in use) is usually gone by now.
-sleep "$SETTLE_SECONDS"
-failed=()
-for unit in "${units[@]}"; do
-  if ! "$SYSTEMCTL" is-active --quiet -- "$unit"; then
-    failed+=("$unit")
-  fi
-done
-if ((${#failed[@]} > 0)); then
-  show_unit_diagnostics "${failed[@]}"
-  die "not active ${SETTLE_SECONDS}s after start: ${failed[*]} (see: journalctl -u 'app@*')"
-fi
-log "started ${#units[@]} app@ instance(s): ${units[*]}"
+log "restarted ${#units[@]} app@ instance(s) one at a time: ${units[*]}"

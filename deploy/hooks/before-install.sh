@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# BeforeInstall: check the instance contract, then prepare an empty APP_DIR so the
-# Install step copies the new revision onto a clean tree (no stale files from an
-# older revision, no "file already exists" conflicts).
+# BeforeInstall: check the instance contract, then prepare an empty APP_INCOMING_DIR so the
+# Install step copies the new revision onto a clean tree. The serving release (APP_DIR) is not
+# touched: its processes keep answering until ApplicationStart.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
@@ -17,16 +17,16 @@ id -u "$APP_USER" >/dev/null 2>&1 ||
 load_ports
 log "app.env: ${#APP_PORTS[@]} process(es) on ports ${APP_PORTS[0]}..${APP_PORTS[-1]}"
 
-# nginx (user nginx) must be able to traverse the parent to reach static/.
+# nginx must be able to traverse the parents to reach static/.
 parent="$(dirname -- "$APP_DIR")"
 [[ -d "$parent" ]] || install -d -m 0755 -- "$parent"
-if [[ -e "$APP_DIR" && ! -d "$APP_DIR" ]]; then
-  die "$APP_DIR exists but is not a directory"
-fi
-mkdir -p -- "$APP_DIR"
-chown -- "$APP_OWNER" "$APP_DIR"
-chmod 0755 -- "$APP_DIR"
+for dir in "$APP_INCOMING_DIR" "$APP_RELEASES_DIR"; do
+  [[ ! -e "$dir" || -d "$dir" ]] || die "$dir exists but is not a directory"
+  mkdir -p -- "$dir"
+  chown -- "$APP_OWNER" "$dir"
+  chmod 0755 -- "$dir"
+done
 
-removed="$(find "$APP_DIR" -mindepth 1 -maxdepth 1 | wc -l)"
-find "$APP_DIR" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
-log "emptied $APP_DIR (removed $removed top-level entries); ready for the new revision"
+removed="$(find "$APP_INCOMING_DIR" -mindepth 1 -maxdepth 1 | wc -l)"
+find "$APP_INCOMING_DIR" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
+log "emptied $APP_INCOMING_DIR (removed $removed top-level entries); release '$(current_release)' keeps serving"

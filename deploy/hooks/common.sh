@@ -8,7 +8,9 @@
 #
 # The defaults follow the instance contract (see docs/deploy-revision.md). The
 # overrides below exist for deploy/test/run; the agent never sets them.
-#   APP_DIR        /opt/app/current     where the revision's app/ is installed
+#   APP_DIR        /opt/app/current     symbolic link to the release that serves
+#   APP_INCOMING_DIR  /opt/app/incoming  where the agent copies the revision's app/ (appspec.yml)
+#   APP_RELEASES_DIR  /opt/app/releases  one directory per deployed revision
 #   APP_ENV_FILE   /etc/app/app.env     APP_PROCESS_COUNT, APP_BASE_PORT, APP_HEALTH_PATH,
 #                                       optional APP_NGINX_PORT (default 80)
 #   APP_USER       app                  user the app@.service units run as
@@ -20,6 +22,15 @@ APP_ENV_FILE="${APP_ENV_FILE:-/etc/app/app.env}"
 APP_USER="${APP_USER:-app}"
 APP_OWNER="${APP_OWNER:-root:root}"
 SYSTEMCTL="${SYSTEMCTL:-systemctl}"
+APP_INCOMING_DIR="${APP_INCOMING_DIR:-$(dirname -- "$APP_DIR")/incoming}"
+APP_RELEASES_DIR="${APP_RELEASES_DIR:-$(dirname -- "$APP_DIR")/releases}"
+# Releases kept on the instance (the serving one and the one before it always are).
+APP_KEEP_RELEASES="${APP_KEEP_RELEASES:-3}"
+# Seconds between restarting two app processes: longer than nginx's fail_timeout for an upstream
+# (FleetBootstrapScript.UpstreamFailTimeoutSeconds, 5 s), so nginx always has a process to use.
+APP_RESTART_SETTLE_SECONDS="${APP_RESTART_SETTLE_SECONDS:-6}"
+# Seconds one restarted process gets to answer its health path.
+APP_START_TIMEOUT_SECONDS="${APP_START_TIMEOUT_SECONDS:-30}"
 # shellcheck disable=SC2034 # used by the hooks that source this file
 APP_UNIT_TEMPLATE="app@.service"
 MAX_PROCESS_COUNT=64
@@ -121,9 +132,115 @@ show_unit_diagnostics() {
   done
 }
 
-# check_app_dir: refuse to manage anything but a plain absolute directory path.
+# check_app_dir: refuse to manage anything but plain absolute paths at least two levels deep.
 check_app_dir() {
-  [[ "$APP_DIR" == /?*/?* && "$APP_DIR" != *"/.."* && "$APP_DIR" != *"/./"* ]] ||
-    die "APP_DIR='$APP_DIR' must be an absolute path at least two levels deep"
-  [[ ! -L "$APP_DIR" ]] || die "APP_DIR=$APP_DIR is a symbolic link; expected a plain directory"
+  local dir
+  for dir in "$APP_DIR" "$APP_INCOMING_DIR" "$APP_RELEASES_DIR"; do
+    [[ "$dir" == /?*/?* && "$dir" != *"/.."* && "$dir" != *"/./"* ]] ||
+      die "'$dir' must be an absolute path at least two levels deep"
+  done
+  [[ ! -L "$APP_INCOMING_DIR" ]] || die "$APP_INCOMING_DIR is a symbolic link; expected a plain directory"
+  if [[ -L "$APP_DIR" ]]; then
+    case "$(readlink -- "$APP_DIR")" in
+      "$APP_RELEASES_DIR"/?* | releases/?*) ;;
+      *) die "$APP_DIR links to $(readlink -- "$APP_DIR"), not into $APP_RELEASES_DIR" ;;
+    esac
+  fi
+}
+
+# current_release: the name of the release APP_DIR links to ("" when APP_DIR is not a link).
+current_release() {
+  [[ -L "$APP_DIR" ]] || return 0
+  basename -- "$(readlink -- "$APP_DIR")"
+}
+
+# switch_release NAME: point APP_DIR at APP_RELEASES_DIR/NAME in one rename (never absent).
+# A plain directory left by an older user data becomes the release "legacy-<time>" first.
+switch_release() {
+  local name="$1" next
+  [[ -d "$APP_RELEASES_DIR/$name" ]] || die "release $name does not exist in $APP_RELEASES_DIR"
+  if [[ -d "$APP_DIR" && ! -L "$APP_DIR" ]]; then
+    local legacy
+    legacy="legacy-$(date -u +%Y%m%d%H%M%S)"
+    mv -- "$APP_DIR" "$APP_RELEASES_DIR/$legacy"
+    printf '%s\n' "$legacy" >"$APP_RELEASES_DIR/.previous"
+    log "moved the plain directory $APP_DIR to release $legacy"
+  fi
+  next="$APP_DIR.next.$$"
+  ln -sfn -- "$APP_RELEASES_DIR/$name" "$next"
+  mv -Tf -- "$next" "$APP_DIR"
+}
+
+# previous_release: the release that served before the last switch (from AfterInstall).
+previous_release() {
+  cat -- "$APP_RELEASES_DIR/.previous" 2>/dev/null || true
+}
+
+# served_version PORT: the version the process on PORT names on / ("" when none).
+served_version() {
+  curl --silent --noproxy '*' --connect-timeout 1 --max-time 3 "http://127.0.0.1:$1/" 2>/dev/null |
+    sed -n 's/.*<span id="version">\([^<]*\)<\/span>.*/\1/p' | head -n 1
+}
+
+# wait_process PORT VERSION: until the process on PORT answers its health path with 200 and, when
+# VERSION is set, names VERSION on /. Fails after APP_START_TIMEOUT_SECONDS.
+wait_process() {
+  local port="$1" version="$2" path deadline
+  path="$(health_path)"
+  deadline=$((SECONDS + APP_START_TIMEOUT_SECONDS))
+  while ((SECONDS < deadline)); do
+    if [[ "$(curl --silent --noproxy '*' --connect-timeout 1 --max-time 3 "http://127.0.0.1:$port$path" 2>/dev/null)" == ok ]] &&
+      { [[ -z "$version" ]] || [[ "$(served_version "$port")" == "$version" ]]; }; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+
+# rolling_restart VERSION PORT...: restart app@PORT one at a time; each must answer healthy (and
+# name VERSION, if set) before the next goes down, so nginx always has processes to send requests
+# to. Sets FAILED_PORT and returns 1 when one does not come up.
+rolling_restart() {
+  local version="$1" port first=1
+  shift
+  # shellcheck disable=SC2034 # read by the hook that calls rolling_restart
+  FAILED_PORT=""
+  for port in "$@"; do
+    ((first)) || sleep "$APP_RESTART_SETTLE_SECONDS"
+    first=0
+    "$SYSTEMCTL" reset-failed -- "$(unit_for_port "$port")" >/dev/null 2>&1 || true
+    if ! "$SYSTEMCTL" restart -- "$(unit_for_port "$port")" || ! wait_process "$port" "$version"; then
+      # shellcheck disable=SC2034
+      FAILED_PORT="$port"
+      return 1
+    fi
+    log "$(unit_for_port "$port") serves ${version:-the release} and is healthy"
+  done
+}
+
+# roll_back REASON: point APP_DIR back at the previous release and restart the processes on it one
+# at a time, so the instance is left serving the version that served before this deployment.
+roll_back() {
+  local previous
+  previous="$(previous_release)"
+  if [[ -z "$previous" || ! -d "$APP_RELEASES_DIR/$previous" ]]; then
+    warn "$1; no previous release to go back to"
+    return 1
+  fi
+  warn "$1; rolling back to release $previous"
+  switch_release "$previous"
+  load_ports
+  local version port
+  version="$(cat -- "$APP_RELEASES_DIR/$previous/VERSION" 2>/dev/null || true)"
+  for port in "${APP_PORTS[@]}"; do
+    "$SYSTEMCTL" reset-failed -- "$(unit_for_port "$port")" >/dev/null 2>&1 || true
+    "$SYSTEMCTL" restart -- "$(unit_for_port "$port")" || warn "could not restart $(unit_for_port "$port")"
+    # The placeholder (no revision yet) answers 503 by design: wait only for a real release.
+    if [[ -n "$version" ]]; then
+      wait_process "$port" "$version" || warn "$(unit_for_port "$port") did not come back healthy on $previous"
+      sleep "$APP_RESTART_SETTLE_SECONDS"
+    fi
+  done
+  log "rolled back: $APP_DIR -> $previous (version ${version:-none})"
 }

@@ -5,6 +5,9 @@
 #   2. nginx on 127.0.0.1:80 (APP_NGINX_PORT in app.env, if set) proxies
 #      APP_HEALTH_PATH to the app (200 "ok"), and
 #   3. nginx serves /static/style.css from APP_DIR/static (byte-identical).
+# When a check still fails at the end, the instance goes back to the previous release (the one that
+# served before this deployment) before the hook fails: the server is left serving a version that
+# passed these checks before, not the one that just failed them.
 # Checks are retried in rounds until all pass or VALIDATE_TIMEOUT_SECONDS run out;
 # each request is bounded by VALIDATE_REQUEST_TIMEOUT_SECONDS. On failure the last
 # lines name every check that failed and why.
@@ -139,6 +142,7 @@ if ((${#pending[@]} > 0)); then
   for check in "${pending[@]}"; do
     log "FAILED check: ${describe[$check]}: ${last_error[$check]}" >&2
   done
-  die "${#pending[@]} of ${#checks[@]} checks still failing after ${round} round(s) / ${TIMEOUT_SECONDS}s: ${pending[*]}"
+  roll_back "${#pending[@]} check(s) failed for version '${EXPECTED_VERSION:-unknown}'" || true
+  die "${#pending[@]} of ${#checks[@]} checks still failing after ${round} round(s) / ${TIMEOUT_SECONDS}s: ${pending[*]}; the instance serves release '$(current_release)'"
 fi
 log "all ${#checks[@]} checks passed in round $round: version '${EXPECTED_VERSION:-unknown}' is serving"

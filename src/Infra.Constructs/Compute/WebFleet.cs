@@ -141,8 +141,9 @@ public sealed partial class WebFleet : Construct
         props.AppSecret?.GrantRead(role);
         Logs = (props.Logs?.Enabled ?? true) ? new Monitoring.FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
 
+        var wait = (props.WaitForHealthySignal ?? true) && min > 0;
         Bootstrap = new FleetBootstrapScript.Options(processes, basePort, instancePort, healthPath, envName, props.Color,
-            props.AppSecret?.SecretArn, props.InstallCodeDeployAgent ?? true, Logs?.Agent);
+            props.AppSecret?.SecretArn, props.InstallCodeDeployAgent ?? true, Logs?.Agent, SendsSignal: wait);
         var userData = UserData.ForLinux();
         userData.AddCommands(FleetBootstrapScript.Render(Bootstrap));
 
@@ -182,7 +183,6 @@ public sealed partial class WebFleet : Construct
             ],
         });
 
-        var wait = (props.WaitForHealthySignal ?? true) && min > 0;
         AutoScalingGroup = new AutoScalingGroup(this, "Group", new AutoScalingGroupProps
         {
             Vpc = vpc,

@@ -106,7 +106,7 @@ public static class CloudWatchAgentScript
         }
         """;
 
-    /// <summary>The script lines (bash, <c>set -euo pipefail</c> in force).</summary>
+    /// <summary>The script lines (bash, <c>set -euo pipefail</c> in force; <c>PKG</c>, <c>pkg_install</c> and <c>REGION</c> set by <see cref="Compute.FleetBootstrapScript"/>).</summary>
     public static string Render(Options o)
     {
         var journal = o.AppLogFile is null ? $$"""
@@ -123,7 +123,16 @@ public static class CloudWatchAgentScript
             """ : $"# App logs: the agent tails {o.AppLogFile} (FleetLogging.AppLogFile).";
         return $$"""
             # CloudWatch agent: nginx, app, bootstrap and CodeDeploy logs, memory and disk use (docs/monitoring.md).
-            dnf install -y amazon-cloudwatch-agent
+            if [ -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then
+              echo "bootstrap: the CloudWatch agent is installed"
+            elif [ "$PKG" = dnf ]; then
+              pkg_install amazon-cloudwatch-agent
+            else
+              # Debian/Ubuntu: the package AWS publishes per region, OS and architecture.
+              . /etc/os-release
+              curl -fsSL --retry 5 -o /tmp/amazon-cloudwatch-agent.deb "https://amazoncloudwatch-agent-${REGION}.s3.${REGION}.amazonaws.com/${ID}/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
+              dpkg -i -E /tmp/amazon-cloudwatch-agent.deb
+            fi
             {{journal}}
             cat > {{ConfigPath}} <<'CWAGENT'
             {{Config(o)}}

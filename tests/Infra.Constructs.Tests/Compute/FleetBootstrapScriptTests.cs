@@ -40,12 +40,39 @@ public class FleetBootstrapScriptTests
     }
 
     [Fact]
+    public void EveryLocationKeepsUpstreamConnectionsAliveWithHttp11()
+    {
+        // Found by the boot test: a location on nginx's default HTTP/1.0 put connections the app had
+        // closed back into the shared keep-alive pool, and the next request on one got a 502.
+        var conf = FleetBootstrapScript.NginxConfig(Options);
+        var server = conf.IndexOf("server {", StringComparison.Ordinal);
+        var http11 = conf.IndexOf("proxy_http_version 1.1;", StringComparison.Ordinal);
+        http11.Should().BeInRange(0, server, "HTTP/1.1 to the upstream is set for every location, before the server block");
+        conf.IndexOf("proxy_set_header Connection \"\";", StringComparison.Ordinal).Should().BeInRange(0, server);
+        conf[server..].Should().NotContain("proxy_set_header", "a location with its own proxy_set_header would drop the inherited Connection header reset");
+        conf.Should().Contain("proxy_next_upstream error timeout;");
+    }
+
+    [Fact]
     public void AppConfigHoldsTheContractTheRevisionBundleReads()
     {
         var script = FleetBootstrapScript.Render(Options);
         foreach (var line in new[] { "APP_PROCESS_COUNT=3", "APP_BASE_PORT=8001", "APP_HEALTH_PATH=/health", "APP_ENVIRONMENT=dev", "APP_COLOR=blue", "APP_SECRET_ARN=arn:aws:secretsmanager:" })
             script.Should().Contain(line);
         script.Should().Contain("/opt/app/current/start").And.Contain("EnvironmentFile=/etc/app/app.env").And.Contain("User=app");
+    }
+
+    [Fact]
+    public void PlaceholderAnswers503OnEveryPath()
+    {
+        FleetBootstrapScript.PlaceholderApp.Should().Contain("send_response(503)").And.Contain("X-App-Revision").And.NotContain("send_response(200)");
+    }
+
+    [Fact]
+    public void RevisionsLiveInReleasesBehindTheCurrentLink()
+    {
+        var script = FleetBootstrapScript.Render(Options);
+        script.Should().Contain("ln -sfn releases/placeholder /opt/app/current").And.Contain("if [ -e /opt/app/current ]; then");
     }
 
     [Fact]

@@ -93,8 +93,8 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
     public void Default_UserDataInstallsTheAgentBeforeNginxWithTheFleetsLogGroups()
     {
         var ud = f.DefaultUserData;
-        ud.IndexOf("dnf install -y amazon-cloudwatch-agent", StringComparison.Ordinal).Should().BePositive()
-            .And.BeLessThan(ud.IndexOf("dnf install -y nginx", StringComparison.Ordinal), "a failing bootstrap still ships its log");
+        ud.IndexOf("pkg_install amazon-cloudwatch-agent", StringComparison.Ordinal).Should().BePositive()
+            .And.BeLessThan(ud.IndexOf("pkg_install nginx", StringComparison.Ordinal), "a failing bootstrap still ships its log");
         ud.Should().Contain("amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:" + CloudWatchAgentScript.ConfigPath);
         foreach (var (file, group) in new[] { ("/var/log/nginx/access.log", "NginxAccess"), ("/var/log/nginx/error.log", "NginxError"), ("/var/log/app/app.log", "App"), ("/var/log/web-fleet-bootstrap.log", "Deploy") })
             AgentConfig(ud)["logs"]!["logs_collected"]!["files"]!["collect_list"]!.AsArray()
