@@ -72,7 +72,23 @@ public static class Program
     public static void Build(CdkApp app, IReadOnlyList<EnvironmentSettings> environments)
     {
         var all = Environments.All.Values.ToList();
+        // One owner of the API Gateway logging setting per account and region (AWS::ApiGateway::Account).
+        var owners = new Dictionary<string, ApiGatewayAccountStack>(StringComparer.Ordinal);
         foreach (var settings in environments)
-            ReferenceEnvironment.Add(app, settings, all);
+        {
+            var id = ApiGatewayAccountStack.IdFor(settings.Account, settings.Region);
+            if (!owners.TryGetValue(id, out var owner))
+            {
+                var env = settings.Account is null && settings.Region is null ? null : new Amazon.CDK.Environment { Account = settings.Account, Region = settings.Region };
+                owner = owners[id] = new ApiGatewayAccountStack(app, id, new StackProps
+                {
+                    Env = env,
+                    Description = "API Gateway logging role of this account and region, shared by every environment's API (Infra.Constructs)",
+                    TerminationProtection = true,
+                });
+                Tags.Of(owner).Add("managed-by", "cdk-infra-constructs");
+            }
+            ReferenceEnvironment.Add(app, settings, all, owner);
+        }
     }
 }

@@ -14,7 +14,17 @@ public class ReferenceAppTests(ReferenceAppFixture app)
 
     [Fact]
     public void SynthesizesBothEnvironmentsWithoutAnAccount() =>
-        app.Templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Web", "Prod-Api"]);
+        app.Templates.Keys.Should().BeEquivalentTo(["ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Web", "Prod-Api"]);
+
+    [Fact]
+    public void TheApiGatewayLoggingRoleHasOneOwnerThatEveryApiStackDependsOn()
+    {
+        // AWS::ApiGateway::Account is one setting per account and region; dev and prod share both here.
+        Resources("AWS::ApiGateway::Account").Select(r => r.Stack).Should().Equal("ApiGateway-Account");
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(app.OutDir, "manifest.json")))!["artifacts"]!;
+        foreach (var api in new[] { "Dev-Api", "Prod-Api" })
+            manifest[api]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Contain("ApiGateway-Account");
+    }
 
     [Fact]
     public void BuiltInCloudFormationValidationReportsNothing()
@@ -83,7 +93,7 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         var moto = AppFactory.Create(new Dictionary<string, object> { ["env"] = "dev", ["e2e"] = "moto" }, validation: false);
         Program.Build(moto, AppConfig.Select(key => moto.Node.TryGetContext(key)));
         var templates = moto.Synth().Stacks.ToDictionary(s => s.StackName, s => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(s.Template))!.AsObject());
-        templates.Keys.Should().BeEquivalentTo(["Dev-Network", "Dev-Web", "Dev-Api"]);
+        templates.Keys.Should().BeEquivalentTo(["ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api"]);
         JsonNode.DeepEquals(templates["Dev-Web"], app.Templates["Dev-Web"]).Should().BeTrue("Dev-Web is the same template");
         JsonNode.DeepEquals(templates["Dev-Api"], app.Templates["Dev-Api"]).Should().BeTrue("Dev-Api is the same template");
 

@@ -27,7 +27,10 @@ public sealed record ApiSettings
     /// <summary>Stage-wide burst.</summary>
     public int ThrottlingBurstLimit { get; init; } = 200;
 
-    /// <summary>Reserved concurrency of each sample function; null = the library's default (10).</summary>
+    /// <summary>
+    /// Reserved concurrency of each sample function; null = none (the library's default). Opt in only where
+    /// the account's quota leaves 100 unreserved after every reservation (docs/api-canary.md).
+    /// </summary>
     public int? ReservedConcurrency { get; init; }
 
     /// <summary>WAFv2 web ACL on the API stage (AWS managed rules) or none.</summary>
@@ -36,6 +39,4 @@ public sealed record ApiSettings
     /// <summary>How CodeDeploy shifts each function's alias to a new version of its code.</summary>
     public TrafficShift AliasShift { get; init; } = TrafficShift.AllAtOnce;
 
-    /// <summary>Create the account-wide API Gateway logging role in this environment's stack (once per account and region).</summary>
-    public bool CreateCloudWatchRole { get; init; } = true;
 }

@@ -67,7 +67,6 @@ public static class Environments
             Release = CanaryRelease.None,
             ThrottlingRateLimit = 500,
             ThrottlingBurstLimit = 1000,
-            ReservedConcurrency = 50,
             AliasShift = TrafficShift.Canary(10, 5),
             Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
         },

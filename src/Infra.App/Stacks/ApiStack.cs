@@ -27,7 +27,13 @@ public sealed class ApiStack : Stack
     public IReadOnlyList<AliasDeployment> AliasDeployments { get; }
 
     /// <summary>Creates the stack.</summary>
-    public ApiStack(Construct scope, string id, EnvironmentSettings settings, IStackProps props, Amazon.CDK.AWS.CloudWatch.IAlarmAction? alarmAction = null) : base(scope, id, props)
+    /// <param name="scope">The app.</param>
+    /// <param name="id">Stack name.</param>
+    /// <param name="settings">The environment.</param>
+    /// <param name="props">Stack props.</param>
+    /// <param name="alarmAction">Where the API's alarms notify.</param>
+    /// <param name="ownsApiGatewayAccount">Whether this stack sets the account's API Gateway logging role (false when an <see cref="ApiGatewayAccountStack"/> does).</param>
+    public ApiStack(Construct scope, string id, EnvironmentSettings settings, IStackProps props, Amazon.CDK.AWS.CloudWatch.IAlarmAction? alarmAction = null, bool ownsApiGatewayAccount = true) : base(scope, id, props)
     {
         var api = settings.Api;
         Original = Function("OriginalFunction", "original", "Sample: the original function (Math.ceil)", api);
@@ -50,7 +56,7 @@ public sealed class ApiStack : Stack
             Release = api.Release,
             ThrottlingRateLimit = api.ThrottlingRateLimit,
             ThrottlingBurstLimit = api.ThrottlingBurstLimit,
-            CreateCloudWatchRole = api.CreateCloudWatchRole,
+            CreateCloudWatchRole = ownsApiGatewayAccount,
             Firewall = api.Firewall,
         });
 

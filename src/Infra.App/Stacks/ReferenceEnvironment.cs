@@ -11,7 +11,11 @@ public static class ReferenceEnvironment
     public static string Prefix(EnvironmentSettings settings) => char.ToUpperInvariant(settings.Name[0]) + settings.Name[1..];
 
     /// <summary>Adds the environment's stacks to <paramref name="app"/>.</summary>
-    public static (NetworkStack Network, WebStack Web, ApiStack Api) Add(CdkApp app, EnvironmentSettings settings, IEnumerable<EnvironmentSettings> all)
+    /// <param name="app">The app.</param>
+    /// <param name="settings">The environment.</param>
+    /// <param name="all">Every environment (their VPC ranges must not overlap).</param>
+    /// <param name="apiGatewayAccount">The stack that owns the account's API Gateway logging role; the API stack depends on it. Null: the API stack owns it.</param>
+    public static (NetworkStack Network, WebStack Web, ApiStack Api) Add(CdkApp app, EnvironmentSettings settings, IEnumerable<EnvironmentSettings> all, Stack? apiGatewayAccount = null)
     {
         var prefix = Prefix(settings);
         var env = settings.Account is null && settings.Region is null
@@ -28,7 +32,9 @@ public static class ReferenceEnvironment
         var network = new NetworkStack(app, $"{prefix}-Network", settings, Props("network"), others);
         var web = new WebStack(app, $"{prefix}-Web", settings, network.Network.Vpc, Props("web service"));
         // The API's alarms notify the environment's one topic (in the web stack).
-        var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"), web.Monitoring?.Notifications.AlarmAction);
+        var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"), web.Monitoring?.Notifications.AlarmAction,
+            ownsApiGatewayAccount: apiGatewayAccount is null);
+        if (apiGatewayAccount is not null) api.AddStackDependency(apiGatewayAccount, "the account's API Gateway logging role exists before a stage logs");
         foreach (var stack in new Stack[] { network, web, api })
         {
             // Listener, rule and dashboard tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.

@@ -19,11 +19,12 @@ public static class LambdaDefaults
     /// <summary>How long function logs are kept (a year: Control Tower CT.CLOUDWATCH.PR.2).</summary>
     public const RetentionDays LogRetention = RetentionDays.ONE_YEAR;
     /// <summary>
-    /// Concurrent executions reserved for (and capping) each function: enough for about 100 requests
-    /// per second at 100 ms each (the default API stage rate), small enough that many functions fit
-    /// in an account's default limit of 1000 while Lambda keeps the 100 unreserved it requires.
+    /// Concurrent executions reserved for each function: none. Lambda refuses a reservation that leaves
+    /// the account fewer than 100 unreserved executions (PutFunctionConcurrency), and new accounts start
+    /// with a concurrency quota as low as 10, so any default reservation fails their first deploy
+    /// (docs/api-canary.md). Reserve per function with <c>VersionedFunctionProps.ReservedConcurrency</c>.
     /// </summary>
-    public const int ReservedConcurrency = 10;
+    public static readonly int? ReservedConcurrency = null;
 
     /// <summary>Traffic shifting: share of requests the new version gets first (CodeDeploy canary).</summary>
     public const int ShiftCanaryPercent = 10;

@@ -222,6 +222,9 @@ public sealed partial class CanaryRestApi : Construct
         // Started: the canary's view. Otherwise cleared: a copy of the stage's own variables.
         CanaryStageVariables = release.IsActive ? canaryVars : new Dictionary<string, string>(StageVariables, StringComparer.Ordinal);
 
+        var ownsAccountLogging = props.CreateCloudWatchRole ?? true;
+        if (ownsAccountLogging)
+            ApiGatewayAccountLogging.ClaimOwnership(this, nameof(CanaryRestApiProps), nameof(props.CreateCloudWatchRole));
         LogKey = EncryptionKeys.ForLogs(this, "LogsKey", "access and execution logs of the API " + Node.Path);
         AccessLogs = new LogGroup(this, "AccessLogs", new LogGroupProps { Retention = retention, EncryptionKey = LogKey });
         Api = new RestApi(this, "Api", new RestApiProps
@@ -229,7 +232,7 @@ public sealed partial class CanaryRestApi : Construct
             RestApiName = apiName,
             Description = props.Description,
             EndpointTypes = [EndpointType.REGIONAL],
-            CloudWatchRole = props.CreateCloudWatchRole ?? true,
+            CloudWatchRole = ownsAccountLogging,
             Deploy = true,
             DeployOptions = new StageOptions
             {

@@ -80,9 +80,12 @@ public sealed record CanaryRestApiProps
     public bool? Tracing { get; init; }
 
     /// <summary>
-    /// Create the account's API Gateway CloudWatch Logs role (<c>AWS::ApiGateway::Account</c>, one
-    /// per account and region), without which execution logging fails. Set false where another
-    /// stack already sets it. Default: true.
+    /// Create the account's API Gateway CloudWatch Logs role and setting (<c>AWS::ApiGateway::Account</c>),
+    /// without which execution logging fails. The setting is one per account and region (a second one
+    /// overwrites the first, and deleting its stack leaves the others without logging): with several APIs
+    /// or environments, create one <see cref="ApiGatewayAccountLogging"/> in a long-lived stack and set this
+    /// false everywhere. Two owners for one account and region in one app are rejected at synth.
+    /// Default: true (a single API in its account works alone).
     /// </summary>
     public bool? CreateCloudWatchRole { get; init; }
 

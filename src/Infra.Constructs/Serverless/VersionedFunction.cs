@@ -69,7 +69,8 @@ public sealed partial class VersionedFunction : Construct
         var timeout = props.TimeoutSeconds ?? LambdaDefaults.TimeoutSeconds;
         check.InRange(nameof(props.TimeoutSeconds), timeout, 1, 900);
         var reserved = props.ReservedConcurrency ?? LambdaDefaults.ReservedConcurrency;
-        check.InRange(nameof(props.ReservedConcurrency), reserved, 1, 10000);
+        if (reserved is { } r)
+            check.InRange(nameof(props.ReservedConcurrency), r, 1, 10000);
         var retention = props.LogRetention ?? LambdaDefaults.LogRetention;
         if (!Enum.IsDefined(retention) || retention == RetentionDays.INFINITE)
             throw check.Fail(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
@@ -111,7 +112,7 @@ public sealed partial class VersionedFunction : Construct
             Description = props.Description,
             MemorySize = memory,
             Timeout = Durations.Seconds(timeout),
-            ReservedConcurrentExecutions = reserved,
+            ReservedConcurrentExecutions = reserved is { } n ? n : null,
             Role = role,
             LogGroup = logGroup,
             LoggingFormat = LoggingFormat.JSON,

@@ -30,11 +30,13 @@ public sealed record VersionedFunctionProps
     public int? TimeoutSeconds { get; init; }
 
     /// <summary>
-    /// Concurrent executions reserved for (and capping) this function (1-10000; the account's
-    /// unreserved pool must keep 100, so the sum over all functions must stay 100 below the account's
-    /// concurrency limit). A cap keeps a traffic spike or a loop from taking every execution of the
-    /// account and bounds the cost; the reservation guarantees this function its share. Default: 10
-    /// (<see cref="Defaults.LambdaDefaults.ReservedConcurrency"/>).
+    /// Concurrent executions reserved for (and capping) this function (1-10000). Opt in: Lambda refuses a
+    /// reservation that leaves the account fewer than 100 unreserved executions ("decreases account's
+    /// UnreservedConcurrentExecution below its minimum value"), so the sum over all functions of the
+    /// account and region must stay at least 100 below its concurrency quota — and new accounts may have
+    /// a quota of 10, where no reservation is possible until the quota is raised. A reservation
+    /// guarantees this function its share and caps a spike or a loop. Default: none (the function uses
+    /// the account's unreserved pool).
     /// </summary>
     public int? ReservedConcurrency { get; init; }
 

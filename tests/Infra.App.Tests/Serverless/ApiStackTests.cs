@@ -32,9 +32,22 @@ public sealed class ApiStackTests(ApiStackFixture f) : IClassFixture<ApiStackFix
     {
         var app = AppFactory.Create(validation: false);
         var all = Environments.All.Values.ToList();
-        var stacks = all.Select(s => ReferenceEnvironment.Add(app, s, all).Api).ToList();
+        var owner = new ApiGatewayAccountStack(app, ApiGatewayAccountStack.DefaultId, new StackProps());
+        var stacks = all.Select(s => ReferenceEnvironment.Add(app, s, all, owner).Api).ToList();
         stacks.Select(s => s.StackName).Should().Equal("Dev-Api", "Prod-Api");
         stacks[1].TerminationProtection.Should().BeTrue();
+        stacks.Should().OnlyContain(s => s.Dependencies.Contains(owner), "the logging role exists before any stage logs");
+    }
+
+    [Fact]
+    public void Two_environments_that_each_own_the_API_Gateway_logging_role_are_rejected()
+    {
+        var app = AppFactory.Create(validation: false);
+        var all = Environments.All.Values.ToList();
+        ReferenceEnvironment.Add(app, all[0], all);
+        var act = () => ReferenceEnvironment.Add(app, all[1], all);
+        act.Should().Throw<Infra.Constructs.Validation.InvalidPropException>()
+            .Which.Message.Should().StartWith("Prod-Api/Api: invalid CanaryRestApiProps.CreateCloudWatchRole").And.Contain("Dev-Api/Api already sets it");
     }
 
     [Fact]
@@ -55,7 +68,8 @@ public sealed class ApiStackTests(ApiStackFixture f) : IClassFixture<ApiStackFix
         JsonNode.DeepEquals(stage["CanarySetting"]!["StageVariableOverrides"], stage["Variables"]).Should().BeTrue();
         stage["MethodSettings"]![0]!["ThrottlingRateLimit"]!.GetValue<double>().Should().Be(500);
         stage["MethodSettings"]![0]!["ThrottlingBurstLimit"]!.GetValue<int>().Should().Be(1000);
-        Of(f.Prod.Json, "AWS::Lambda::Function").Should().OnlyContain(fn => fn["ReservedConcurrentExecutions"]!.GetValue<int>() == 50);
+        Of(f.Prod.Json, "AWS::Lambda::Function").Should().OnlyContain(fn => !fn.ContainsKey("ReservedConcurrentExecutions"),
+            "no reservation: a new account's quota (10) could not keep 100 unreserved");
     }
 
     [Fact]
@@ -102,9 +116,9 @@ public sealed class ApiStackTests(ApiStackFixture f) : IClassFixture<ApiStackFix
     }
 
     [Fact]
-    public void Every_function_has_reserved_concurrency_and_every_method_a_request_validator()
+    public void No_function_reserves_concurrency_and_every_method_has_a_request_validator()
     {
-        Of(f.Dev.Json, "AWS::Lambda::Function").Should().OnlyContain(fn => fn["ReservedConcurrentExecutions"]!.GetValue<int>() == 10);
+        Of(f.Dev.Json, "AWS::Lambda::Function").Should().OnlyContain(fn => !fn.ContainsKey("ReservedConcurrentExecutions"));
         foreach (var json in new[] { f.Dev.Json, f.Prod.Json })
         {
             Of(json, "AWS::ApiGateway::RequestValidator").Should().ContainSingle();

@@ -54,9 +54,14 @@ public sealed class VersionedFunctionTests(VersionedFunctionFixture f) : IClassF
         fn["Handler"]!.GetValue<string>().Should().Be("index.handler");
         fn["MemorySize"]!.GetValue<int>().Should().Be(256);
         fn["Timeout"]!.GetValue<int>().Should().Be(10);
-        fn["ReservedConcurrentExecutions"]!.GetValue<int>().Should().Be(10, "every function gets a concurrency cap by default");
+        fn.ContainsKey("ReservedConcurrentExecutions").Should().BeFalse(
+            "no reservation by default: Lambda refuses one that leaves an account (a new one has a quota of 10) fewer than 100 unreserved");
         fn["Code"]!["S3Key"]!.GetValue<string>().Should().EndWith(".zip", "the code folder is an asset");
     }
+
+    [Fact]
+    public void Reserved_concurrency_is_opt_in()
+        => f.Props(f.Tuned.Function)["ReservedConcurrentExecutions"]!.GetValue<int>().Should().Be(5);
 
     [Fact]
     public void Tracing_is_active_by_default_and_can_be_turned_off()
