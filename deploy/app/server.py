@@ -168,9 +168,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.close_connection or self.server.stopping.is_set():
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        # Headers and body in one write: a process that dies (kill -9, a drain closing the connection)
+        # has then sent all of an answer or none of it, and nginx retries "none" on another process;
+        # half an answer (headers sent, body not) would reach the client as a broken response.
+        self._headers_buffer.append(b"\r\n")
+        payload = b"".join(self._headers_buffer) + (body if send_body else b"")
+        self._headers_buffer = []
+        self.wfile.write(payload)
 
     def log_message(self, fmt, *args):
         sys.stdout.write("[port %s] %s %s\n" % (self.server.app["port"],

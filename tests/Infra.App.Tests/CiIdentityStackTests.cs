@@ -61,9 +61,10 @@ public class CiIdentityStackTests(CiIdentityStackTests.Fixture f) : IClassFixtur
     {
         var statements = f.Statements("GitHubDiffRole");
         var read = statements.Single(s => s!["Sid"]!.GetValue<string>() == "ReadStackTemplates")!["Resource"]!.AsArray().Select(TemplateText).ToList();
-        read.Should().Equal(
+        read.Should().BeEquivalentTo(
             "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/Dev-*/*",
-            "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/Prod-*/*");
+            "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/Prod-*/*",
+            "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/ApiGateway-Account*/*");
         var lookup = statements.Single(s => s!["Sid"]!.GetValue<string>() == "AssumeCdkLookupRole")!["Resource"]!;
         TemplateText(lookup).Should().Be("arn:${Ref:AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1");
     }

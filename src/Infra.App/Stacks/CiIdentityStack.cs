@@ -33,8 +33,9 @@ public sealed class CiIdentityStack : Stack
             DeployEnvironments = [CiIdentitySettings.ProductionEnvironment],
             // Pinned environments: their regions; environment-agnostic ones deploy to this stack's region.
             Regions = regions.Any(r => r is null) ? null : regions.Select(r => r!).ToList(),
-            // The diff role reads the reference environments' stacks only ({Env}-Network, -Web, -Api).
-            DiffStackNames = all.Select(e => ReferenceEnvironment.Prefix(e) + "-*").ToList(),
+            // The diff role reads the reference environments' stacks only ({Env}-Network, -Web, -Api) and the
+            // shared owner of the API Gateway logging role (ApiGateway-Account).
+            DiffStackNames = [.. all.Select(e => ReferenceEnvironment.Prefix(e) + "-*"), ApiGatewayAccountStack.DefaultId + "*"],
         });
         _ = new CfnOutput(this, "DiffRoleArn", new CfnOutputProps
         {

@@ -50,6 +50,7 @@ public sealed partial class GitHubOidcRoles : Construct
     /// <summary>Creates the provider (or imports it) and the two roles.</summary>
     public GitHubOidcRoles(Construct scope, string id, GitHubOidcRolesProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(this);
         ArgumentNullException.ThrowIfNull(props);
         var check = new PropChecks(Node.Path, nameof(GitHubOidcRolesProps));

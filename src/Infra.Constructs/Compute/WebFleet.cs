@@ -58,13 +58,15 @@ public sealed partial class WebFleet : Construct
     /// <summary>Creates the fleet.</summary>
     public WebFleet(Construct scope, string id, WebFleetProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebFleetProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var securityGroup = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
 
         var instanceTypeName = props.InstanceType ?? ComputeDefaults.InstanceType;
-        check.Matches(nameof(props.InstanceType), instanceTypeName, InstanceTypePattern(), "an EC2 instance type such as t3.small or m7g.large");
+        check.Matches(nameof(props.InstanceType), instanceTypeName, InstanceTypePattern(),
+            "an EC2 instance type: a family, a dot and a size (nano, micro, small, medium, large, xlarge, 2xlarge ... 48xlarge, metal, metal-24xl), such as t3.small or m7g.large");
         check.Matches(nameof(props.AmiId), props.AmiId, AmiPattern(), "an AMI id such as ami-0abcdef1234567890");
         if (props.AmiId is not null && props.MachineImage is not null)
             throw check.Fail(nameof(props.AmiId), props.AmiId, "unset when MachineImage is given (give one image, not both)");
@@ -269,7 +271,9 @@ public sealed partial class WebFleet : Construct
         };
     }
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
+    // The family is free-form (new ones appear every year); the size is one of EC2's, so a typo such as
+    // t3.mediun fails here instead of at deploy time.
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]?xlarge|metal|metal-[1-9][0-9]?xl)$")]
     private static partial Regex InstanceTypePattern();
 
     [GeneratedRegex(@"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")]

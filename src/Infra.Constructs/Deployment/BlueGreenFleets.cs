@@ -33,6 +33,7 @@ public sealed class BlueGreenFleets : Construct
     /// <summary>Creates both fleets and routes traffic by the plan.</summary>
     public BlueGreenFleets(Construct scope, string id, BlueGreenFleetsProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(BlueGreenFleetsProps));
         var lb = check.Required(nameof(props.LoadBalancer), props.LoadBalancer);

@@ -24,6 +24,7 @@ public sealed class FleetDeployment : Construct
     /// <summary>Creates the deployment group and its alarms.</summary>
     public FleetDeployment(Construct scope, string id, FleetDeploymentProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(FleetDeploymentProps));
         var fleet = check.Required(nameof(props.Fleet), props.Fleet);

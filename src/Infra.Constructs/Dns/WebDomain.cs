@@ -28,6 +28,7 @@ public sealed partial class WebDomain : Construct
     /// <summary>Creates the zone reference and the certificate.</summary>
     public WebDomain(Construct scope, string id, WebDomainProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebDomainProps));
         var domain = check.Required(nameof(props.DomainName), props.DomainName);

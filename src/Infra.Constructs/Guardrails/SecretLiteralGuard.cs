@@ -54,22 +54,41 @@ public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, 
     public IPolicyValidationPluginReport Validate(IPolicyValidationContext context)
     {
         var violations = new List<IPolicyViolation>();
+        const string fix = "Keep the value in Secrets Manager or SSM SecureString and pass its ARN or name; the app reads it at run time.";
+        var tagged = new List<(string Path, Finding Finding)>();
         foreach (var path in context.TemplatePaths)
         {
             foreach (var f in Scan(JsonNode.Parse(File.ReadAllText(path))!.AsObject()))
             {
+                if (f.Location.Contains("/Tags/", StringComparison.Ordinal)) { tagged.Add((path, f)); continue; }
                 violations.Add(new PolicyViolation
                 {
                     RuleName = RuleName,
                     Severity = "error",
                     Description = $"Secret-looking literal ({f.Kind}, {f.Redacted}) at {f.Location}: it would be stored in clear in the template and in CloudFormation.",
-                    Fix = "Keep the value in Secrets Manager or SSM SecureString and pass its ARN or name; the app reads it at run time.",
+                    Fix = fix,
                     ViolatingResources =
                     [
                         new PolicyViolatingResource { ResourceLogicalId = f.LogicalId, TemplatePath = path, Locations = [f.Location] },
                     ],
                 });
             }
+        }
+        // A tag applied to a scope lands on every taggable resource under it: one finding per tag, naming
+        // where it is applied, not one per resource.
+        foreach (var group in tagged.GroupBy(t => (t.Finding.Kind, t.Finding.Redacted)))
+        {
+            var resources = group.Select(t => new PolicyViolatingResource { ResourceLogicalId = t.Finding.LogicalId, TemplatePath = t.Path, Locations = [t.Finding.Location] }).ToArray();
+            var stacks = group.Select(t => Path.GetFileName(t.Path).Replace(".template.json", "", StringComparison.Ordinal)).Distinct().ToList();
+            violations.Add(new PolicyViolation
+            {
+                RuleName = RuleName,
+                Severity = "error",
+                Description = $"Secret-looking literal ({group.Key.Kind}, {group.Key.Redacted}) in a tag on {resources.Length} resource(s) of {string.Join(", ", stacks)} " +
+                    "(a tag added with Tags.Of(scope) reaches every resource under that scope): it would be stored in clear in the templates and in CloudFormation.",
+                Fix = fix + " Remove the tag.",
+                ViolatingResources = resources,
+            });
         }
         return new PolicyValidationPluginReport { Success = violations.Count == 0, Violations = violations.ToArray() };
     }
@@ -112,6 +131,12 @@ public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, 
                 // User data and the like: judge the joined text, references standing in as ${ref}.
                 var text = string.Join(join[0]!.GetValue<string>(), parts.Select(p => p is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : "${ref}"));
                 foreach (var m in SecretPatterns.Scan(text)) report(location + "/Fn::Join", m);
+                break;
+            case JsonObject o when o["Key"] is JsonValue kv && kv.TryGetValue<string>(out var tagKey) && o["Value"] is JsonValue vv && vv.TryGetValue<string>(out var tagValue):
+                // A tag ({Key, Value}): the value is judged by the tag's key, as a variable's is by its name.
+                foreach (var m in SecretPatterns.Scan(tagKey).Concat(SecretPatterns.Scan(tagValue))) report($"{location}/Value", m);
+                if (SecretPatterns.IsSecretName(tagKey) && SecretPatterns.LooksLikeSecretValue(tagValue) && !SecretPatterns.LooksLikeReference(tagValue))
+                    report($"{location}/Value", new SecretPatterns.Match($"password-like value of the tag {tagKey}", tagValue[..Math.Min(4, tagValue.Length)] + "****"));
                 break;
             case JsonObject o:
                 foreach (var (k, child) in o) Walk(child, $"{location}/{k}", k, report);

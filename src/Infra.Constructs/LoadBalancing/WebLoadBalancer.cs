@@ -41,6 +41,7 @@ public sealed partial class WebLoadBalancer : Construct
     /// <summary>Creates the load balancer and its listeners.</summary>
     public WebLoadBalancer(Construct scope, string id, WebLoadBalancerProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebLoadBalancerProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);

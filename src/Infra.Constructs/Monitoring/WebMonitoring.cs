@@ -94,6 +94,7 @@ public sealed partial class WebMonitoring : Construct
     /// <summary>Creates the topic (unless given), alarms, notifications and dashboard.</summary>
     public WebMonitoring(Construct scope, string id, WebMonitoringProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         var check = new PropChecks(this, nameof(WebMonitoringProps));
         Thresholds = props.Thresholds ?? new AlarmThresholds();
         Thresholds.Validate(check, nameof(props.Thresholds));

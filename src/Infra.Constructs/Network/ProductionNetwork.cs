@@ -12,7 +12,7 @@ namespace Infra.Constructs.Network;
 /// with egress for the servers, optional isolated subnets, flow logs and an S3 gateway endpoint
 /// (package and revision downloads stay off the NAT bill).
 /// </summary>
-public sealed class ProductionNetwork : Construct
+public sealed partial class ProductionNetwork : Construct
 {
     /// <summary>The VPC.</summary>
     public IVpc Vpc { get; }
@@ -41,6 +41,14 @@ public sealed class ProductionNetwork : Construct
         {
             if (names.Count is < 2 or > 3 || names.Distinct().Count() != names.Count || names.Any(string.IsNullOrWhiteSpace))
                 throw check.Fail(nameof(props.AvailabilityZones), names, "2 or 3 distinct zone names, e.g. [eu-west-1a, eu-west-1b]");
+            // A zone name is its region and a letter (eu-west-1a); Local Zones add a suffix (us-west-2-lax-1a).
+            var regions = names.Select(n => ZoneRegion().Match(n)).Select(m => m.Success ? m.Groups[1].Value : null).ToList();
+            if (regions.Any(r => r is null))
+                throw check.Fail(nameof(props.AvailabilityZones), names, "zone names such as eu-west-1a (a region, then a letter)");
+            var stackRegion = Stack.Of(this).Region;
+            if (regions.Distinct().Count() > 1 || (!Token.IsUnresolved(stackRegion) && regions[0] != stackRegion))
+                throw check.Fail(nameof(props.AvailabilityZones), names,
+                    $"zones of one region{(Token.IsUnresolved(stackRegion) ? "" : $", the stack's ({stackRegion})")}; these name {string.Join(", ", regions.Distinct())}");
             if (props.MaxAzs is { } m && m != names.Count)
                 throw check.Fail(nameof(props.MaxAzs), m, $"either unset or equal to the number of AvailabilityZones ({names.Count})");
         }
@@ -70,6 +78,17 @@ public sealed class ProductionNetwork : Construct
             if (o.Overlaps(cidr))
                 throw check.Fail(nameof(props.Cidr), cidrText, $"a range that does not overlap {other} (listed in MustNotOverlap)");
         }
+        // Two networks of one app in one account and region must not overlap: they could never be peered
+        // or routed to each other (environment-agnostic stacks count as one account and region).
+        const string registry = "NetworkCidrs";
+        var where = AppRegistry.AccountRegionOf(this);
+        foreach (var entry in AppRegistry.Entries(this, registry).Select(e => e.Split(" :: ")))
+        {
+            if (entry[0] == where && Cidr.TryParse(entry[1], out var taken) && taken.Overlaps(cidr))
+                throw check.Fail(nameof(props.Cidr), cidrText,
+                    $"a range that does not overlap {entry[1]} of {entry[2]}, another network of this app in {where}");
+        }
+        AppRegistry.Claim(this, registry, $"{where} :: {cidrText} :: {Node.Path}");
 
         var subnets = new List<ISubnetConfiguration>
         {
@@ -116,4 +135,7 @@ public sealed class ProductionNetwork : Construct
             FlowLogGroup = group;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)(?:-[a-z]+-\d+)?[a-z]$")]
+    private static partial System.Text.RegularExpressions.Regex ZoneRegion();
 }

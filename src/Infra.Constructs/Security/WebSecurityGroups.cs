@@ -23,6 +23,7 @@ public sealed class WebSecurityGroups : Construct
     /// <summary>Creates the groups.</summary>
     public WebSecurityGroups(Construct scope, string id, WebSecurityGroupsProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebSecurityGroupsProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);

@@ -29,6 +29,7 @@ public sealed class AliasDeployment : Construct
     /// <summary>Creates the deployment group, its configuration and alarms.</summary>
     public AliasDeployment(Construct scope, string id, AliasDeploymentProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(AliasDeploymentProps));
         var alias = check.Required(nameof(props.Alias), props.Alias);

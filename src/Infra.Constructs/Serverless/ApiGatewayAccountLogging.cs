@@ -47,22 +47,14 @@ public sealed class ApiGatewayAccountLogging : Construct
     /// </summary>
     internal static void ClaimOwnership(Construct owner, string propsType, string property)
     {
-        var stack = Stack.Of(owner);
-        var account = Token.IsUnresolved(stack.Account) ? "(the deploying account)" : stack.Account;
-        var region = Token.IsUnresolved(stack.Region) ? "(the deploying region)" : stack.Region;
-        var root = (Construct)owner.Node.Root;
-        var markerId = "InfraApiGatewayAccount-" + Sanitize(account + "-" + region);
-        if (root.Node.TryFindChild(markerId) is Construct marker)
-        {
-            var first = marker.Node.Children.Select(c => c.Node.Id.Replace('|', '/')).FirstOrDefault() ?? "?";
+        var key = AppRegistry.AccountRegionOf(owner);
+        const string registry = "ApiGatewayAccount";
+        var first = AppRegistry.Entries(owner, registry).Select(e => e.Split(" :: ")).FirstOrDefault(e => e[0] == key);
+        if (first is not null)
             throw new InvalidPropException(owner.Node.Path, $"{propsType}.{property}", true,
                 $"one owner per account and region of the API Gateway logging role (AWS::ApiGateway::Account: a second one overwrites the first); " +
-                $"{first} already sets it for account {account}, region {region}. Create one ApiGatewayAccountLogging in a long-lived stack " +
+                $"{first[1]} already sets it for {key}. Create one ApiGatewayAccountLogging in a long-lived stack " +
                 "and set CanaryRestApiProps.CreateCloudWatchRole = false everywhere else");
-        }
-        var created = new Construct(root, markerId);
-        _ = new Construct(created, owner.Node.Path.Replace('/', '|'));
+        AppRegistry.Claim(owner, registry, key + " :: " + owner.Node.Path);
     }
-
-    private static string Sanitize(string s) => new(s.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
 }

@@ -102,6 +102,7 @@ public sealed partial class CanaryRestApi : Construct
     /// <summary>Creates the API, its stage, logs and permissions.</summary>
     public CanaryRestApi(Construct scope, string id, CanaryRestApiProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(CanaryRestApiProps));
 

@@ -50,6 +50,7 @@ public sealed partial class VersionedFunction : Construct
     /// <summary>Creates the function, its version and alias.</summary>
     public VersionedFunction(Construct scope, string id, VersionedFunctionProps props) : base(scope, id)
     {
+        PropChecks.RequireProps(this, props);
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(VersionedFunctionProps));
         if (props.CodePath is null && props.InlineCode is null)

@@ -29,6 +29,14 @@ public sealed partial class PropChecks
         _propsType = propsType;
     }
 
+    /// <summary>
+    /// Requires the props object itself: a null from a caller without nullable checks gets the usual
+    /// message instead of a NullReferenceException.
+    /// </summary>
+    public static T RequireProps<T>(global::Constructs.IConstruct construct, T? props) where T : class =>
+        props ?? throw new InvalidPropException(construct.Node.Path, typeof(T).Name, null,
+            $"a {typeof(T).Name} (this construct's props are required; see the defaults in its XML docs)");
+
     /// <summary>Throws for <paramref name="property"/> with the given value and allowed description.</summary>
     public InvalidPropException Fail(string property, object? value, string allowed) =>
         new(_path(), $"{_propsType}.{property}", value, allowed);

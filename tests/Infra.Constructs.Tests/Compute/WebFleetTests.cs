@@ -263,6 +263,8 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
     public static TheoryData<string, Func<WebFleetProps, WebFleetProps>> BadProps => new()
     {
         { "InstanceType", p => p with { InstanceType = "large" } },
+        { "InstanceType", p => p with { InstanceType = "t3.mediun" } },
+        { "InstanceType", p => p with { InstanceType = "m7g.larg" } },
         { "AmiId", p => p with { AmiId = "ami-xyz" } },
         { "AppProcessCount", p => p with { AppProcessCount = 0 } },
         { "AppProcessCount", p => p with { AppProcessCount = 33 } },

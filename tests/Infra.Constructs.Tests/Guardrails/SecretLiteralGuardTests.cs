@@ -54,6 +54,40 @@ public class SecretLiteralGuardTests
     }
 
     [Fact]
+    public void APasswordInATagWhosKeyIsPasswordLikeFailsSynthesis()
+    {
+        var violations = Violations(s =>
+        {
+            _ = new Vpc(s, "Vpc", new VpcProps { MaxAzs = 1, NatGateways = 0 });
+            Tags.Of(s).Add("DB_PASSWORD", FakeSecrets.Password());
+        });
+        violations.Should().ContainSingle("one tag is one finding, however many resources carry it");
+        violations[0]["description"]!.GetValue<string>().Should().Contain("password-like value of the tag DB_PASSWORD").And.Contain("in a tag on");
+    }
+
+    [Fact]
+    public void OneAccessKeyInOneTagIsOneFindingNamingEveryResourceThatCarriesIt()
+    {
+        var violations = Violations(s =>
+        {
+            _ = new Vpc(s, "Vpc", new VpcProps { MaxAzs = 2, NatGateways = 0 });
+            Tags.Of(s).Add("owner-key", FakeSecrets.AccessKeyId());
+        });
+        violations.Should().ContainSingle();
+        violations[0]["description"]!.GetValue<string>().Should().Contain("AWS access key id").And.MatchRegex("in a tag on [0-9]+ resource");
+        Where(violations).Count().Should().BeGreaterThan(3, "every tagged resource is listed in the one finding");
+    }
+
+    [Fact]
+    public void AnOrdinaryTagPasses() =>
+        Violations(s =>
+        {
+            _ = new Vpc(s, "Vpc", new VpcProps { MaxAzs = 1, NatGateways = 0 });
+            Tags.Of(s).Add("cost-center", "Platform-42");
+            Tags.Of(s).Add("DB_PASSWORD_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf");
+        }).Should().BeEmpty();
+
+    [Fact]
     public void APrivateKeyInUserDataFailsSynthesis()
     {
         var violations = Violations(s =>

@@ -161,6 +161,57 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
         Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { AvailabilityZones = ["eu-west-1a", "eu-west-1a"] }), "Test/Net", "AvailabilityZones");
 
     [Fact]
+    public void RejectsZonesOfTwoRegions() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { AvailabilityZones = ["eu-west-1a", "eu-central-1b"] }), "Test/Net", "AvailabilityZones")
+            .Message.Should().Contain("zones of one region").And.Contain("eu-central-1");
+
+    [Fact]
+    public void RejectsZonesOfAnotherRegionThanTheStacks()
+    {
+        var stack = new Amazon.CDK.Stack(new Amazon.CDK.App(), "Pinned", new Amazon.CDK.StackProps { Env = new Amazon.CDK.Environment { Account = "123456789012", Region = "eu-west-1" } });
+        Rejections.Expect(() => new ProductionNetwork(stack, "Net", new ProductionNetworkProps { AvailabilityZones = ["us-east-1a", "us-east-1b"] }), "Pinned/Net", "AvailabilityZones")
+            .Message.Should().Contain("the stack's (eu-west-1)");
+    }
+
+    [Fact]
+    public void RejectsSomethingThatIsNotAZoneName() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { AvailabilityZones = ["eu-west-1", "eu-west-2"] }), "Test/Net", "AvailabilityZones");
+
+    [Fact]
+    public void AcceptsLocalZoneNamesOfTheSameRegion()
+    {
+        var act = () => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { AvailabilityZones = ["us-west-2a", "us-west-2-lax-1a"], NatGateways = 1 });
+        act.Should().NotThrow();
+    }
+
+    [Fact]
+    public void RejectsASecondNetworkOfTheAppThatOverlapsTheFirst()
+    {
+        var app = new Amazon.CDK.App();
+        _ = new ProductionNetwork(new Amazon.CDK.Stack(app, "Dev"), "Net", new ProductionNetworkProps { Cidr = "10.0.0.0/16" });
+        Rejections.Expect(() => new ProductionNetwork(new Amazon.CDK.Stack(app, "Prod"), "Net", new ProductionNetworkProps { Cidr = "10.0.128.0/17" }), "Prod/Net", "Cidr")
+            .Message.Should().Contain("10.0.0.0/16 of Dev/Net");
+    }
+
+    [Fact]
+    public void RejectsASecondNetworkOfTheAppWithTheSameRange()
+    {
+        var app = new Amazon.CDK.App();
+        _ = new ProductionNetwork(new Amazon.CDK.Stack(app, "A"), "Net");
+        Rejections.Expect(() => new ProductionNetwork(new Amazon.CDK.Stack(app, "B"), "Net"), "B/Net", "Cidr");
+    }
+
+    [Fact]
+    public void AcceptsOverlappingNetworksInDifferentRegions()
+    {
+        var app = new Amazon.CDK.App();
+        Amazon.CDK.Stack In(string region) => new(app, region, new Amazon.CDK.StackProps { Env = new Amazon.CDK.Environment { Account = "123456789012", Region = region } });
+        _ = new ProductionNetwork(In("eu-west-1"), "Net", new ProductionNetworkProps { AvailabilityZones = ["eu-west-1a", "eu-west-1b"] });
+        var act = () => new ProductionNetwork(In("eu-central-1"), "Net", new ProductionNetworkProps { AvailabilityZones = ["eu-central-1a", "eu-central-1b"] });
+        act.Should().NotThrow();
+    }
+
+    [Fact]
     public void RejectsAPublicSubnetMaskOutsideTheVpc() =>
         Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { PublicSubnetMask = 30 }), "Test/Net", "PublicSubnetMask");
 }
