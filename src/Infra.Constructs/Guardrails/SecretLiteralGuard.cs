@@ -12,15 +12,18 @@ namespace Infra.Constructs.Guardrails;
 /// Every construct of this library turns it on for its app (<see cref="EnsureOn"/>); add it to any
 /// app with <c>Validations.Of(app).AddPlugins(new SecretLiteralGuard())</c>.
 /// </summary>
-public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, IPolicyValidationPlugin
+public sealed partial class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, IPolicyValidationPlugin
 {
     /// <summary>Rule name used in reports.</summary>
     public const string RuleName = "no-secret-literals";
 
+    /// <summary>Plugin name in the CDK's validation report.</summary>
+    public const string PluginName = "infra-constructs-secret-literal-guard";
+
     private const string MarkerId = "InfraSecretLiteralGuard";
 
     /// <inheritdoc />
-    public string Name => "infra-constructs-secret-literal-guard";
+    public string Name => PluginName;
 
     /// <inheritdoc />
     public string? Version => typeof(SecretLiteralGuard).Assembly.GetName().Version?.ToString();
@@ -60,7 +63,7 @@ public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, 
         {
             foreach (var f in Scan(JsonNode.Parse(File.ReadAllText(path))!.AsObject()))
             {
-                if (f.Location.Contains("/Tags/", StringComparison.Ordinal)) { tagged.Add((path, f)); continue; }
+                if (TagLocation().IsMatch(f.Location)) { tagged.Add((path, f)); continue; }
                 violations.Add(new PolicyViolation
                 {
                     RuleName = RuleName,
@@ -78,16 +81,17 @@ public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, 
         // where it is applied, not one per resource.
         foreach (var group in tagged.GroupBy(t => (t.Finding.Kind, t.Finding.Redacted)))
         {
-            var resources = group.Select(t => new PolicyViolatingResource { ResourceLogicalId = t.Finding.LogicalId, TemplatePath = t.Path, Locations = [t.Finding.Location] }).ToArray();
+            var first = group.First();
             var stacks = group.Select(t => Path.GetFileName(t.Path).Replace(".template.json", "", StringComparison.Ordinal)).Distinct().ToList();
             violations.Add(new PolicyViolation
             {
                 RuleName = RuleName,
                 Severity = "error",
-                Description = $"Secret-looking literal ({group.Key.Kind}, {group.Key.Redacted}) in a tag on {resources.Length} resource(s) of {string.Join(", ", stacks)} " +
-                    "(a tag added with Tags.Of(scope) reaches every resource under that scope): it would be stored in clear in the templates and in CloudFormation.",
+                Description = $"Secret-looking literal ({group.Key.Kind}, {group.Key.Redacted}) in a tag on {group.Count()} resource(s) of {string.Join(", ", stacks)}, " +
+                    "the first shown (a tag added with Tags.Of(scope) reaches every resource under that scope): it would be stored in clear in the templates and in CloudFormation.",
                 Fix = fix + " Remove the tag.",
-                ViolatingResources = resources,
+                // One resource named: the CDK prints a block per violating resource, and one tag is one mistake.
+                ViolatingResources = [new PolicyViolatingResource { ResourceLogicalId = first.Finding.LogicalId, TemplatePath = first.Path, Locations = [first.Finding.Location] }],
             });
         }
         return new PolicyValidationPluginReport { Success = violations.Count == 0, Violations = violations.ToArray() };
@@ -146,4 +150,8 @@ public sealed class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, 
                 break;
         }
     }
+
+    // Tags, HostedZoneTags, ... /0/Value: a tag list entry.
+    [System.Text.RegularExpressions.GeneratedRegex(@"/[A-Za-z]*Tags/\d+/Value$")]
+    private static partial System.Text.RegularExpressions.Regex TagLocation();
 }
