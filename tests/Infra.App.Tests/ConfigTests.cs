@@ -56,7 +56,7 @@ public class ConfigTests
     [InlineData("canaryPercent", "101", "Valid: a whole number from 0 to 100.")]
     [InlineData("canaryPercent", "-5", "Valid: a whole number from 0 to 100.")]
     [InlineData("canaryPercent", "1e2", "Valid: a whole number from 0 to 100.")]
-    [InlineData("idleCapacity", "cold", "Valid: scaleToZero, warm.")]
+    [InlineData("idleCapacity", "cold", "Valid: scaleToZero, warm, ready.")]
     [InlineData("account", "12345", "Valid: a 12-digit AWS account id.")]
     [InlineData("region", "mars-north-1a", "Valid: an AWS region such as eu-west-1.")]
     [InlineData("e2e", "aws", "Valid: moto*")]

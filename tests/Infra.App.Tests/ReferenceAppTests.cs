@@ -82,7 +82,17 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         var groups = Resources("AWS::AutoScaling::AutoScalingGroup").ToDictionary(r => (r.Stack, r.Id.Contains("Green") ? "green" : "blue"), r => r.Resource["Properties"]!);
         groups[("Dev-Web", "green")]["MaxSize"]!.GetValue<string>().Should().Be("0");
         groups[("Dev-Web", "blue")]["MinSize"]!.GetValue<string>().Should().Be("1");
-        groups[("Prod-Web", "green")]["MinSize"]!.GetValue<string>().Should().Be("2");
+        groups[("Prod-Web", "green")]["MinSize"]!.GetValue<string>().Should().Be("1", "the warm idle color keeps TrafficPlan.WarmCapacity servers");
+        groups[("Prod-Web", "blue")]["MinSize"]!.GetValue<string>().Should().Be("2");
+    }
+
+    [Fact]
+    public void TheIdleColorDoesNotCarryTheLiveColorsSchedules()
+    {
+        // Prod's business-hours schedule (minimum 4) belongs to the color with traffic only.
+        var actions = Resources("AWS::AutoScaling::ScheduledAction").Where(r => r.Stack == "Prod-Web").ToList();
+        actions.Should().NotBeEmpty();
+        actions.Should().OnlyContain(a => a.Id.Contains("Blue"), "green is idle and warm: it follows the traffic plan, not the schedules");
     }
 
     [Fact]

@@ -94,7 +94,9 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
     }
 
     private static readonly EnvironmentSettings Prod = Environments.Prod;
-    private static EnvironmentSettings WithTraffic(TrafficColor active, int canary) => Prod with { Traffic = Prod.Traffic with { ActiveColor = active, CanaryPercent = canary } };
+    // Flips and canary steps start from a ready idle color (docs/blue-green.md: make it ready, then send it traffic).
+    private static readonly EnvironmentSettings ProdReady = Prod with { Traffic = Prod.Traffic with { IdleCapacity = IdleCapacity.Ready } };
+    private static EnvironmentSettings WithTraffic(TrafficColor active, int canary) => ProdReady with { Traffic = ProdReady.Traffic with { ActiveColor = active, CanaryPercent = canary } };
 
     private static void NothingOnTheTrafficPathIsReplacedOrRemoved(IEnumerable<Change> changes) =>
         changes.Where(c => TrafficPath.Contains(c.Type) && c.Kind is "replaced" or "may-replace" or "removed")
@@ -103,17 +105,17 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
     [Fact]
     public void FlipToGreen_ChangesOnlyTheRuleWeightsAndReplacesNothing()
     {
-        var changes = f.Diff("blue", Prod, "green", WithTraffic(TrafficColor.Green, 0));
+        var changes = f.Diff("blue-ready", ProdReady, "green", WithTraffic(TrafficColor.Green, 0));
         NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
         changes.Should().Contain(c => c.Type == "AWS::ElasticLoadBalancingV2::ListenerRule" && c.Kind == "updated" && c.ChangedProperties.Contains("Actions"));
-        changes.Should().ContainSingle("a flip between warm fleets touches only the listener rule");
+        changes.Should().ContainSingle("a flip between ready fleets touches only the listener rule");
     }
 
     [Fact]
     public void RollbackToBlue_IsTheReverseChange()
     {
-        var forward = f.Diff("blue", Prod, "green", WithTraffic(TrafficColor.Green, 0));
-        var back = f.Diff("green", WithTraffic(TrafficColor.Green, 0), "blue", Prod);
+        var forward = f.Diff("blue-ready", ProdReady, "green", WithTraffic(TrafficColor.Green, 0));
+        var back = f.Diff("green", WithTraffic(TrafficColor.Green, 0), "blue-ready", ProdReady);
         NothingOnTheTrafficPathIsReplacedOrRemoved(back);
         back.Select(c => (c.LogicalId, c.Kind)).Should().BeEquivalentTo(forward.Select(c => (c.LogicalId, c.Kind)));
     }
@@ -148,13 +150,33 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
     }
 
     [Fact]
-    public void WarmUpThenFlipThenScaleToZero_NeverReplacesTheTrafficPath()
+    public void ReadyTouchesOnlyTheIdleColorAndWarmAfterTheFlipOnlyTheOldOne()
+    {
+        // Warm -> Ready: green grows to production capacity and gets the schedules; blue is untouched.
+        var ready = f.Diff("blue", Prod, "blue-ready", ProdReady);
+        NothingOnTheTrafficPathIsReplacedOrRemoved(ready);
+        ready.Should().Contain(c => c.Type == "AWS::AutoScaling::AutoScalingGroup" && c.LogicalId.Contains("Green") && c.ChangedProperties.Contains("MinSize"));
+        ready.Should().Contain(c => c.Type == "AWS::AutoScaling::ScheduledAction" && c.LogicalId.Contains("Green") && c.Kind == "added");
+        ready.Should().NotContain(c => c.LogicalId.Contains("Blue"), "the live color is untouched");
+        ready.Should().NotContain(c => c.Type == "AWS::ElasticLoadBalancingV2::ListenerRule", "no traffic moves");
+        // After the flip, Ready -> Warm: blue (now idle) shrinks and loses the schedules; green is untouched.
+        var greenWarm = ProdReady with { Traffic = Prod.Traffic with { ActiveColor = TrafficColor.Green } };
+        var shrink = f.Diff("green", WithTraffic(TrafficColor.Green, 0), "green-warm", greenWarm);
+        NothingOnTheTrafficPathIsReplacedOrRemoved(shrink);
+        shrink.Should().Contain(c => c.Type == "AWS::AutoScaling::ScheduledAction" && c.LogicalId.Contains("Blue") && c.Kind == "removed");
+        shrink.Should().NotContain(c => c.LogicalId.Contains("Green"));
+    }
+
+    [Fact]
+    public void ReadyThenFlipThenScaleToZero_NeverReplacesTheTrafficPath()
     {
         var dev = Environments.Dev;
         EnvironmentSettings Step(TrafficColor active, IdleCapacity idle) => dev with { Traffic = dev.Traffic with { ActiveColor = active, IdleCapacity = idle } };
-        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-blue-cold", Step(TrafficColor.Blue, IdleCapacity.ScaleToZero), "dev-blue-warm", Step(TrafficColor.Blue, IdleCapacity.Warm)));
-        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-blue-warm", Step(TrafficColor.Blue, IdleCapacity.Warm), "dev-green-warm", Step(TrafficColor.Green, IdleCapacity.Warm)));
-        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-green-warm", Step(TrafficColor.Green, IdleCapacity.Warm), "dev-green-cold", Step(TrafficColor.Green, IdleCapacity.ScaleToZero)));
+        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-blue-cold", Step(TrafficColor.Blue, IdleCapacity.ScaleToZero), "dev-blue-ready", Step(TrafficColor.Blue, IdleCapacity.Ready)));
+        var flip = f.Diff("dev-blue-ready", Step(TrafficColor.Blue, IdleCapacity.Ready), "dev-green-ready", Step(TrafficColor.Green, IdleCapacity.Ready));
+        NothingOnTheTrafficPathIsReplacedOrRemoved(flip);
+        flip.Should().ContainSingle("between ready colors a flip is the listener rule alone");
+        NothingOnTheTrafficPathIsReplacedOrRemoved(f.Diff("dev-green-ready", Step(TrafficColor.Green, IdleCapacity.Ready), "dev-green-cold", Step(TrafficColor.Green, IdleCapacity.ScaleToZero)));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public static class AppConfig
         IdleCapacity? idle = null;
         if (idleText is not null)
             idle = Enum.TryParse<IdleCapacity>(idleText, ignoreCase: true, out var i) && Enum.IsDefined(i) && !char.IsAsciiDigit(idleText[0])
-                ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm.");
+                ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm, ready.");
 
         var apiRelease = ApiRelease(Text(context, "apiRelease"), Text(context, "apiCanaryPercent"));
         // Test-only: tools/e2e/run deploys into moto, which cannot run the Lambda behind

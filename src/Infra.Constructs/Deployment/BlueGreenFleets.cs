@@ -62,6 +62,17 @@ public sealed class BlueGreenFleets : Construct
             // Idle and scaled to zero: no servers, no scheduled actions that would wake it, and no
             // shared RollingMinInService (CloudFormation rejects one at or above MaxSize on update).
             props = props with { MinCapacity = 0, DesiredCapacity = null, MaxCapacity = 0, Schedules = [], RollingMinInService = null };
+        else if (!Traffic.IsAtProductionCapacity(color))
+            // Idle and warm: the stated small size, none of the live color's schedules (they would raise a
+            // fleet without traffic to business-hours capacity), and the rolling policy recomputed for it.
+            props = props with
+            {
+                MinCapacity = Traffic.WarmCapacity,
+                DesiredCapacity = null,
+                MaxCapacity = props.MaxCapacity is { } max ? Math.Max(max, Traffic.WarmCapacity) : null,
+                Schedules = [],
+                RollingMinInService = null,
+            };
         var fleet = new WebFleet(this, color.ToString(), props);
         Tags.Of(fleet).Add("deployment-color", name);
         return fleet;

@@ -19,6 +19,12 @@ public sealed record TrafficPlan
     /// <summary>What the color without traffic does. Default: <see cref="IdleCapacity.Warm"/>.</summary>
     public IdleCapacity IdleCapacity { get; init; } = IdleCapacity.Warm;
 
+    /// <summary>
+    /// Servers of the idle color when <see cref="IdleCapacity"/> is <see cref="Deployment.IdleCapacity.Warm"/>
+    /// (1-100; its minimum and desired size, no schedules). Default: 1 (<see cref="Defaults.DeploymentDefaults.WarmCapacity"/>).
+    /// </summary>
+    public int WarmCapacity { get; init; } = Defaults.DeploymentDefaults.WarmCapacity;
+
     /// <summary>Keep each client on the color it first reached for this many seconds (1-604800), or 0 for off. Default: 0.</summary>
     public int StickinessSeconds { get; init; }
 
@@ -28,8 +34,11 @@ public sealed record TrafficPlan
     /// <summary>Relative weight of <paramref name="color"/> (0-100).</summary>
     public int WeightOf(TrafficColor color) => color == ActiveColor ? 100 - CanaryPercent : CanaryPercent;
 
-    /// <summary>True when <paramref name="color"/> must run servers: it gets traffic, or idle servers stay warm.</summary>
-    public bool IsRunning(TrafficColor color) => WeightOf(color) > 0 || IdleCapacity == IdleCapacity.Warm;
+    /// <summary>True when <paramref name="color"/> must run servers: it gets traffic, or the idle color stays warm or ready.</summary>
+    public bool IsRunning(TrafficColor color) => WeightOf(color) > 0 || IdleCapacity != IdleCapacity.ScaleToZero;
+
+    /// <summary>True when <paramref name="color"/> runs at the production capacity and schedules: it gets traffic, or it is idle and <see cref="Deployment.IdleCapacity.Ready"/>.</summary>
+    public bool IsAtProductionCapacity(TrafficColor color) => WeightOf(color) > 0 || IdleCapacity == IdleCapacity.Ready;
 
     /// <summary>Checks the plan; throws <see cref="InvalidPropException"/> naming <paramref name="constructPath"/>.</summary>
     public void Validate(string constructPath)
@@ -40,7 +49,8 @@ public sealed record TrafficPlan
         check.InRange(nameof(CanaryPercent), CanaryPercent, 0, 100);
         check.InRange(nameof(StickinessSeconds), StickinessSeconds, 0, 604800);
         if (!Enum.IsDefined(IdleCapacity))
-            throw check.Fail(nameof(IdleCapacity), IdleCapacity, "ScaleToZero or Warm");
+            throw check.Fail(nameof(IdleCapacity), IdleCapacity, "ScaleToZero, Warm or Ready");
+        check.InRange(nameof(WarmCapacity), WarmCapacity, 1, 100);
     }
 
     /// <summary>Parses a color name (case-insensitive), for configuration and context values.</summary>

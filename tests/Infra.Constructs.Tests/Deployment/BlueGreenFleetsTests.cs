@@ -183,19 +183,43 @@ public class BlueGreenFleetsTests(BlueGreenFleetsTests.Fixture f) : IClassFixtur
     }
 
     [Theory]
-    [InlineData(nameof(Fixture.Default))]
-    [InlineData(nameof(Fixture.FullCanary))]
-    public void Warm_KeepsBothColorsAtCapacityWithTheirSchedulesAndScaling(string plan)
+    [InlineData(nameof(Fixture.Default), "Blue", "Green")]
+    [InlineData(nameof(Fixture.FullCanary), "Green", "Blue")]
+    public void Warm_KeepsTheIdleColorAtWarmCapacityWithoutTheLiveColorsSchedules(string plan, string live, string idle)
     {
         var json = plan == nameof(Fixture.Default) ? f.DefaultJson : f.FullCanaryJson;
-        foreach (var color in new[] { "Blue", "Green" })
-        {
-            var group = Of(json, "AWS::AutoScaling::AutoScalingGroup", color)["Properties"]!;
-            (group["MinSize"]!.GetValue<string>(), group["DesiredCapacity"]!.GetValue<string>(), group["MaxSize"]!.GetValue<string>())
-                .Should().Be(("2", "3", "4"), "{0} is warm", color);
-            OnGroupOf(json, "AWS::AutoScaling::ScheduledAction", color).Should().ContainSingle();
-            OnGroupOf(json, "AWS::AutoScaling::ScalingPolicy", color).Should().HaveCount(2);
-        }
+        var running = Of(json, "AWS::AutoScaling::AutoScalingGroup", live)["Properties"]!;
+        (running["MinSize"]!.GetValue<string>(), running["DesiredCapacity"]!.GetValue<string>(), running["MaxSize"]!.GetValue<string>())
+            .Should().Be(("2", "3", "4"), "{0} has the traffic", live);
+        OnGroupOf(json, "AWS::AutoScaling::ScheduledAction", live).Should().ContainSingle();
+        OnGroupOf(json, "AWS::AutoScaling::ScalingPolicy", live).Should().HaveCount(2);
+
+        var warm = Of(json, "AWS::AutoScaling::AutoScalingGroup", idle)["Properties"]!;
+        warm["MinSize"]!.GetValue<string>().Should().Be("1", "{0} is idle and warm: TrafficPlan.WarmCapacity (default 1)", idle);
+        warm["MaxSize"]!.GetValue<string>().Should().Be("4", "it can still scale if traffic reaches it");
+        OnGroupOf(json, "AWS::AutoScaling::ScheduledAction", idle).Should().BeEmpty("the live color's schedules would raise a fleet that serves nothing");
+        OnGroupOf(json, "AWS::AutoScaling::ScalingPolicy", idle).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void The_idle_color_runs_at_production_capacity_only_when_ready_or_given_traffic()
+    {
+        var warm = new TrafficPlan();
+        warm.IsAtProductionCapacity(TrafficColor.Blue).Should().BeTrue();
+        warm.IsAtProductionCapacity(TrafficColor.Green).Should().BeFalse();
+        warm.IsRunning(TrafficColor.Green).Should().BeTrue();
+        (warm with { IdleCapacity = IdleCapacity.Ready }).IsAtProductionCapacity(TrafficColor.Green).Should().BeTrue();
+        (warm with { CanaryPercent = 5 }).IsAtProductionCapacity(TrafficColor.Green).Should().BeTrue("a canary gets traffic");
+        (warm with { IdleCapacity = IdleCapacity.ScaleToZero }).IsRunning(TrafficColor.Green).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void A_warm_capacity_outside_1_to_100_is_rejected(int capacity)
+    {
+        var act = () => new TrafficPlan { WarmCapacity = capacity }.Validate("Test/Fleets");
+        act.Should().Throw<Infra.Constructs.Validation.InvalidPropException>().Which.Message.Should().StartWith("Test/Fleets: invalid TrafficPlan.WarmCapacity");
     }
 
     [Fact]
