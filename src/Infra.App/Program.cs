@@ -18,6 +18,9 @@ public static class Program
             Mark("main");
             Infra.Constructs.Startup.JsiiStartup.Tune();
             app = AppFactory.Create();
+            // The CDK only writes its validation report; this program prints it (the secret guard's
+            // findings redacted, other validators' hidden when it found one) and sets the exit code.
+            app.Node.SetContext(Infra.Constructs.Startup.CdkProgram.FailSynthOnValidationErrors, false);
             Mark("app");
             var environments = AppConfig.Select(key => app.Node.TryGetContext(key));
             Build(app, environments);
@@ -26,14 +29,14 @@ public static class Program
             Mark("tree");
             app.Synth();
             Mark("synth");
-            return 0;
+            return Infra.Constructs.Startup.ValidationSummary.Report(Path.Combine(app.Outdir, "validation-report.json"), Console.Error);
         }
         catch (Exception e) when (e is ConfigException or InvalidPropException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
-        catch (Exception e) when (app is not null && e.Message.Contains("Validation failed", StringComparison.Ordinal))
+        catch (Exception e) when (app is not null && Infra.Constructs.Startup.ValidationSummary.IsValidationFailure(e))
         {
             // A validation plugin (the secret guard, the built-in CloudFormation checks) refused the
             // templates: print its findings instead of the jsii trace.

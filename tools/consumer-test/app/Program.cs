@@ -1,6 +1,7 @@
 // A consumer of the Infra.Constructs package, as docs/using-the-package.md shows it: the README's
 // environment (stack "Shop") and one use of every other construct (stack "Extras"). Only the
-// package's public API is used. CONSUMER_BAD_CIDR=1 passes a bad prop to show the error a user sees.
+// package's public API is used. CONSUMER_BAD_CIDR=1 passes a bad prop to show the error a user sees;
+// CONSUMER_PLANTED_PASSWORD=... tags the first stack with a password the secret guard must refuse.
 using Amazon.CDK;
 using Amazon.CDK.AWS.CodeDeploy;
 using Amazon.CDK.AWS.Lambda;
@@ -13,15 +14,19 @@ using Infra.Constructs.Network;
 using Infra.Constructs.Secrets;
 using Infra.Constructs.Security;
 using Infra.Constructs.Serverless;
-using Infra.Constructs.Validation;
+using Infra.Constructs.Startup;
 
-try
+// JsiiStartup.Tune() first (faster start); CdkProgram.Run prints a bad prop or a failed validation
+// as a clear message with exit code 1 instead of a jsii trace.
+JsiiStartup.Tune();
+return CdkProgram.Run(app =>
 {
-    var app = new App();
-
     // The README's whole environment.
     var shop = new Stack(app, "Shop");
     var cidr = System.Environment.GetEnvironmentVariable("CONSUMER_BAD_CIDR") == "1" ? "10.30.0.0/33" : "10.30.0.0/16";
+    // CONSUMER_PLANTED_PASSWORD (made up at run time by tools/consumer-test/run): a secret in a tag, which the guard must stop.
+    if (System.Environment.GetEnvironmentVariable("CONSUMER_PLANTED_PASSWORD") is { Length: > 0 } planted)
+        Tags.Of(shop).Add("DB_PASSWORD", planted);
     var network = new ProductionNetwork(shop, "Network", new ProductionNetworkProps { Cidr = cidr });
     var groups = new WebSecurityGroups(shop, "Groups", new WebSecurityGroupsProps { Vpc = network.Vpc });
     var secret = new AppSecret(shop, "Secret");
@@ -62,12 +67,4 @@ try
         Release = CanaryRelease.Started(10),
     });
     _ = new GitHubOidcRoles(extras, "GitHub", new() { Repository = "example-org/my-infra", DeployEnvironments = ["production"] });
-
-    app.Synth();
-    return 0;
-}
-catch (InvalidPropException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+});
