@@ -142,6 +142,17 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
     }
 
     [Fact]
+    public void RecordingAnImageForTheIdleColor_UpdatesOnlyItsLaunchTemplate()
+    {
+        // tools/images update --env prod --color green: the record changes, and with it only green's launch template.
+        var recorded = Prod with { Images = Prod.Images with { GreenByRegion = new Dictionary<string, string> { ["eu-west-1"] = "ami-0123456789abcdef0" } } };
+        var changes = f.Diff("blue", Prod, "green-recorded", recorded);
+        NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+        changes.Should().Contain(c => c.Type == "AWS::EC2::LaunchTemplate" && c.LogicalId.Contains("Green") && c.Kind == "updated");
+        changes.Should().NotContain(c => c.LogicalId.Contains("Blue"), "the live color keeps its image");
+    }
+
+    [Fact]
     public void CapacityChange_UpdatesTheGroupsInPlace()
     {
         var changes = f.Diff("blue", Prod, "bigger", Prod with { MaxCapacity = 12 });

@@ -69,8 +69,10 @@ public sealed class WebStack : Stack
         {
             LoadBalancer = LoadBalancer,
             Traffic = settings.Traffic,
-            Blue = p => p with { AmiId = settings.Images.Blue },
-            Green = p => p with { AmiId = settings.Images.Green },
+            // A color's image: its explicit AMI id, else the one recorded for the region (Config/images.json), else
+            // the public latest parameter (warned about below).
+            Blue = p => p with { AmiId = settings.Images.Blue, AmiIdsByRegion = ImageRecord.For(settings, "blue") },
+            Green = p => p with { AmiId = settings.Images.Green, AmiIdsByRegion = ImageRecord.For(settings, "green") },
             Fleet = new WebFleetProps
             {
                 Vpc = vpc,
@@ -88,6 +90,14 @@ public sealed class WebStack : Stack
                 Logs = new FleetLogging { Enabled = monitoring.Enabled, EncryptionKey = alerts?.Key, RetentionDays = monitoring.LogRetentionDays },
             },
         });
+
+        foreach (var (fleet, color) in new[] { (Fleets.Blue, "blue"), (Fleets.Green, "green") })
+        {
+            if (fleet.FollowsLatestImage && fleet.MaxCapacity > 0)
+                Annotations.Of(fleet).AddWarningV2("infra:image-follows-latest",
+                    "this fleet follows the public latest-Amazon-Linux-2023 parameter: the first deploy after AWS publishes an image replaces its servers. " +
+                    $"Record an image: tools/images update --env {settings.Name} --color {color} --region <region> (docs/images.md).");
+        }
 
         Monitoring = alerts is null ? null : new WebMonitoring(this, "Monitoring", new WebMonitoringProps
         {

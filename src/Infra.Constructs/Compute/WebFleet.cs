@@ -31,6 +31,13 @@ public sealed partial class WebFleet : Construct
     /// <summary>The launch template.</summary>
     public LaunchTemplate LaunchTemplate { get; }
 
+    /// <summary>
+    /// True when the fleet follows the public "latest Amazon Linux 2023" parameter (no image given):
+    /// CloudFormation resolves it on every deploy, so an image AWS publishes replaces the servers at the
+    /// next deploy of anything in the stack. Record an image per region instead (<see cref="WebFleetProps.AmiIdsByRegion"/>).
+    /// </summary>
+    public bool FollowsLatestImage { get; }
+
     /// <summary>The servers' role (instance profile).</summary>
     public IRole Role { get; }
 
@@ -70,6 +77,22 @@ public sealed partial class WebFleet : Construct
         check.Matches(nameof(props.AmiId), props.AmiId, AmiPattern(), "an AMI id such as ami-0abcdef1234567890");
         if (props.AmiId is not null && props.MachineImage is not null)
             throw check.Fail(nameof(props.AmiId), props.AmiId, "unset when MachineImage is given (give one image, not both)");
+        if (props.AmiIdsByRegion is { } byRegion)
+        {
+            if (props.AmiId is not null || props.MachineImage is not null)
+                throw check.Fail(nameof(props.AmiIdsByRegion), $"({byRegion.Count} regions)", "unset when AmiId or MachineImage is given (give one image source)");
+            if (byRegion.Count == 0)
+                throw check.Fail(nameof(props.AmiIdsByRegion), "(empty)", "at least one region → AMI id, or unset");
+            foreach (var (region, ami) in byRegion)
+            {
+                check.Matches($"{nameof(props.AmiIdsByRegion)}[{region}]", region, RegionPattern(), "a region name such as eu-west-1");
+                check.Matches($"{nameof(props.AmiIdsByRegion)}[{region}]", ami, AmiPattern(), "an AMI id such as ami-0abcdef1234567890");
+            }
+            var stackRegion = Stack.Of(this).Region;
+            if (!Token.IsUnresolved(stackRegion) && !byRegion.ContainsKey(stackRegion))
+                throw check.Fail(nameof(props.AmiIdsByRegion), string.Join(", ", byRegion.Keys),
+                    $"an image for the stack's region {stackRegion} (record one with tools/images)");
+        }
 
         var min = props.MinCapacity ?? ComputeDefaults.MinCapacity;
         var max = props.MaxCapacity ?? Math.Max(ComputeDefaults.MaxCapacity, min);
@@ -153,10 +176,13 @@ public sealed partial class WebFleet : Construct
         var image = props.MachineImage
             ?? (props.AmiId is { } pinned
                 ? new PinnedImage(pinned)
+                : props.AmiIdsByRegion is { } recorded
+                ? new PinnedImage(RecordedImageId(recorded))
                 : Amazon.CDK.AWS.EC2.MachineImage.LatestAmazonLinux2023(new AmazonLinux2023ImageSsmParameterProps
                 {
                     CpuType = instanceType.Architecture == InstanceArchitecture.ARM_64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64,
                 }));
+        FollowsLatestImage = props.MachineImage is null && props.AmiId is null && props.AmiIdsByRegion is null;
 
         LaunchTemplate = new LaunchTemplate(this, "LaunchTemplate", new LaunchTemplateProps
         {
@@ -260,6 +286,33 @@ public sealed partial class WebFleet : Construct
             AutoScalingGroup.ScaleOnRequestCount("RequestTracking", new RequestCountScalingProps { TargetRequestsPerMinute = _requestsPerTarget });
     }
 
+    /// <summary>
+    /// The recorded image of the stack's region: the id itself when the stack has a region, else a mapping
+    /// looked up at deploy time, and a rule that refuses a region with no record before any change.
+    /// </summary>
+    private string RecordedImageId(IReadOnlyDictionary<string, string> byRegion)
+    {
+        var stack = Stack.Of(this);
+        if (!Token.IsUnresolved(stack.Region)) return byRegion[stack.Region];
+        var mapping = new CfnMapping(this, "ImageByRegion", new CfnMappingProps
+        {
+            Mapping = byRegion.ToDictionary(kv => kv.Key, kv => (IDictionary<string, object>)new Dictionary<string, object> { ["ami"] = kv.Value }),
+        });
+        var regions = byRegion.Keys.Order(StringComparer.Ordinal).ToArray();
+        _ = new CfnRule(this, "ImageRecordedForRegion", new CfnRuleProps
+        {
+            Assertions =
+            [
+                new CfnRuleAssertion
+                {
+                    Assert = Fn.ConditionContains(regions, Aws.REGION),
+                    AssertDescription = $"{Node.Path} has a recorded image only for {string.Join(", ", regions)}: record one for this region with tools/images (docs/images.md).",
+                },
+            ],
+        });
+        return mapping.FindInMap(Aws.REGION, "ami");
+    }
+
     /// <summary>An AMI id that works in any region (the id is the user's promise).</summary>
     private sealed class PinnedImage(string amiId) : Amazon.JSII.Runtime.Deputy.DeputyBase, IMachineImage
     {
@@ -278,6 +331,9 @@ public sealed partial class WebFleet : Construct
 
     [GeneratedRegex(@"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")]
     private static partial Regex AmiPattern();
+
+    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")]
+    private static partial Regex RegionPattern();
 
     [GeneratedRegex(@"^/[A-Za-z0-9\-._~/]{0,1023}$")]
     private static partial Regex HealthPathPattern();

@@ -21,6 +21,17 @@ public sealed record WebFleetProps
     /// <summary>Any CDK machine image. Default: latest Amazon Linux 2023 from the public SSM parameter. Give this or <see cref="AmiId"/>, not both.</summary>
     public IMachineImage? MachineImage { get; init; }
 
+    /// <summary>
+    /// The image per region (<c>eu-west-1</c> → <c>ami-...</c>), recorded in the repository, so that a new
+    /// image reaches the servers only through a reviewed change (docs/images.md). In an
+    /// environment-agnostic stack it becomes a CloudFormation mapping read at deploy time for the stack's
+    /// region, with a rule that stops a deploy to an unrecorded region before anything changes; in a stack
+    /// with a region, that region's id. Without any image the fleet follows the public "latest Amazon Linux
+    /// 2023" parameter, which CloudFormation resolves anew on every deploy: a deploy after AWS publishes an
+    /// image replaces the servers. Give one of <see cref="AmiId"/>, <see cref="MachineImage"/> and this.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? AmiIdsByRegion { get; init; }
+
     /// <summary>EC2 instance type, e.g. <c>t3.small</c> or <c>m7g.large</c> (Graviton types get an arm64 image). Default: <c>t3.small</c>.</summary>
     public string? InstanceType { get; init; }
 

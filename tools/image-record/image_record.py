@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""tools/images: record the server image of a fleet color per region (docs/images.md).
+
+The reference app reads src/Infra.App/Config/images.json: environment -> color -> region -> AMI id.
+A fleet with a record never changes image by itself; a new image is this file changing in a pull
+request, which tools/pr-diff shows as the launch template of that color changing (its servers are
+replaced at the next deploy). Commands:
+
+  tools/images show                                   the record
+  tools/images update --env prod --color green --region eu-west-1 [--region us-east-1] [--arch arm64]
+                                                      look up the newest public Amazon Linux 2023 image
+                                                      (SSM parameter) and record it for that color
+  tools/images set --env prod --color green --region eu-west-1 --ami ami-...
+                                                      record a given image (a golden image of your own)
+  tools/images check [--env prod]                     exit 1 when a color has no record (deploy gate)
+
+Credentials and region come from the usual AWS settings; AWS_ENDPOINT_URL points at another endpoint
+(the tests use moto_server on loopback). IMAGES_FILE overrides the record's path.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_FILE = os.path.join(REPO, "src", "Infra.App", "Config", "images.json")
+PARAMETERS = {
+    "x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    "arm64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+}
+AMI = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+COLORS = ("blue", "green")
+
+
+def fail(message):
+    print(f"images: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        fail(f"{path} does not exist")
+    except json.JSONDecodeError as e:
+        fail(f"{path} is not valid JSON: {e}")
+
+
+def save(path, record):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=2, sort_keys=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def color_of(record, env, color):
+    envs = record.setdefault("environments", {})
+    if env not in envs:
+        fail(f"no environment '{env}' in the record (known: {', '.join(envs) or 'none'})")
+    return envs[env].setdefault(color, {})
+
+
+def ami_of(entry):
+    return entry if isinstance(entry, str) else (entry or {}).get("ami")
+
+
+def record_one(record, env, color, region, ami, source):
+    regions = color_of(record, env, color)
+    old = ami_of(regions.get(region))
+    regions[region] = {"ami": ami, "source": source, "recorded": datetime.date.today().isoformat()}
+    # Keep the file stable for review: regions in order.
+    record["environments"][env][color] = dict(sorted(regions.items()))
+    if old == ami:
+        print(f"{env}/{color} {region}: {ami} (unchanged)")
+    else:
+        print(f"{env}/{color} {region}: {old or '(none: followed the latest)'} -> {ami}: "
+              f"replaces the servers of {env} {color} at its next deploy")
+
+
+def cmd_update(a, record):
+    import boto3  # only this command talks to AWS
+    parameter = PARAMETERS[a.arch]
+    for region in a.region:
+        ssm = boto3.client("ssm", region_name=region)
+        try:
+            value = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
+        except Exception as e:  # noqa: BLE001 - the message names the region and the parameter
+            fail(f"could not read {parameter} in {region}: {e}")
+        if not AMI.match(value):
+            fail(f"{parameter} in {region} is '{value}', not an AMI id")
+        record_one(record, a.env, a.color, region, value, f"ssm:{parameter}")
+
+
+def cmd_set(a, record):
+    if not AMI.match(a.ami):
+        fail(f"'{a.ami}' is not an AMI id (ami- and 8 or 17 hex digits)")
+    for region in a.region:
+        record_one(record, a.env, a.color, region, a.ami, "given")
+
+
+def cmd_check(a, record):
+    missing = []
+    for env, colors in record.get("environments", {}).items():
+        if a.env and env != a.env:
+            continue
+        for color in COLORS:
+            if not colors.get(color):
+                missing.append(f"{env}/{color}")
+    if missing:
+        print("images: no recorded image (the fleet follows the latest public image, replaced on any deploy after AWS "
+              "publishes one): " + ", ".join(missing) + ". Record with tools/images update.", file=sys.stderr)
+        return 1
+    print("images: every color has a recorded image")
+    return 0
+
+
+def cmd_show(_a, record):
+    for env, colors in record.get("environments", {}).items():
+        for color in COLORS:
+            regions = colors.get(color) or {}
+            if not regions:
+                print(f"{env}/{color}: (none: follows the latest public image)")
+            for region, entry in regions.items():
+                extra = "" if isinstance(entry, str) else f"  ({entry.get('source', '?')}, {entry.get('recorded', '?')})"
+                print(f"{env}/{color} {region}: {ami_of(entry)}{extra}")
+    return 0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="tools/images", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    sub.add_parser("show")
+    for name in ("update", "set"):
+        p = sub.add_parser(name)
+        p.add_argument("--env", required=True)
+        p.add_argument("--color", required=True, choices=COLORS)
+        p.add_argument("--region", required=True, action="append")
+        if name == "update":
+            p.add_argument("--arch", default="x86_64", choices=sorted(PARAMETERS))
+        else:
+            p.add_argument("--ami", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--env")
+    a = ap.parse_args(argv)
+    for region in getattr(a, "region", None) or []:
+        if not REGION.match(region):
+            fail(f"'{region}' is not a region name such as eu-west-1")
+    path = os.environ.get("IMAGES_FILE") or DEFAULT_FILE
+    record = load(path)
+    if a.command == "show":
+        return cmd_show(a, record)
+    if a.command == "check":
+        return cmd_check(a, record)
+    (cmd_update if a.command == "update" else cmd_set)(a, record)
+    save(path, record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
