@@ -40,17 +40,6 @@ public sealed class ApiStackTests(ApiStackFixture f) : IClassFixture<ApiStackFix
     }
 
     [Fact]
-    public void Two_environments_that_each_own_the_API_Gateway_logging_role_are_rejected()
-    {
-        var app = AppFactory.Create(validation: false);
-        var all = Environments.All.Values.ToList();
-        ReferenceEnvironment.Add(app, all[0], all);
-        var act = () => ReferenceEnvironment.Add(app, all[1], all);
-        act.Should().Throw<Infra.Constructs.Validation.InvalidPropException>()
-            .Which.Message.Should().StartWith("Prod-Api/Api: invalid CanaryRestApiProps.CreateCloudWatchRole").And.Contain("Dev-Api/Api already sets it");
-    }
-
-    [Fact]
     public void Dev_stage_sends_its_configured_share_to_the_canary_function()
     {
         var stage = Of(f.Dev.Json, "AWS::ApiGateway::Stage").Single();
