@@ -191,6 +191,62 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
     }
 
     [Fact]
+    public void WarmColdTransitions_WithAndWithoutANewImage_AreUpdatesCloudFormationAccepts()
+    {
+        // dev's idle green: scaled to zero (as configured), warm (the plan's small size) or ready, with and without a
+        // new image recorded for it. Every step's template must satisfy the update-policy rules, and no step may
+        // replace anything on the traffic path.
+        var dev = Environments.Dev;
+        var image = new Dictionary<string, string> { ["eu-west-1"] = "ami-0123456789abcdef0" };
+        EnvironmentSettings Idle(IdleCapacity idle, bool newImage = false) => dev with
+        {
+            Traffic = dev.Traffic with { IdleCapacity = idle },
+            Images = newImage ? dev.Images with { GreenByRegion = image } : dev.Images,
+        };
+        var steps = new (string Name, EnvironmentSettings Settings)[]
+        {
+            ("dev-blue-cold", Idle(IdleCapacity.ScaleToZero)),
+            ("dev-blue-warm", Idle(IdleCapacity.Warm)),
+            ("dev-blue-cold-image", Idle(IdleCapacity.ScaleToZero, newImage: true)),
+            ("dev-blue-warm-image", Idle(IdleCapacity.Warm, newImage: true)),
+            ("dev-blue-cold", Idle(IdleCapacity.ScaleToZero)),
+            ("dev-blue-ready", Idle(IdleCapacity.Ready)),
+            ("dev-blue-cold", Idle(IdleCapacity.ScaleToZero)),
+        };
+        foreach (var ((from, a), (to, b)) in steps.Zip(steps.Skip(1)))
+        {
+            var changes = f.Diff(from, a, to, b);
+            NothingOnTheTrafficPathIsReplacedOrRemoved(changes);
+            changes.Should().Contain(c => c.Type == "AWS::AutoScaling::AutoScalingGroup" && c.LogicalId.Contains("Green") && c.Kind == "updated", $"{from} -> {to} resizes green in place");
+            changes.Should().NotContain(c => c.LogicalId.Contains("Blue"), $"{from} -> {to} leaves the live color alone");
+        }
+        foreach (var (name, settings) in steps.DistinctBy(s => s.Name))
+            foreach (var file in f.Synth(name, settings).Values)
+                UpdatePolicyRules.Violations(JsonNode.Parse(File.ReadAllText(file))!.AsObject()).Should().BeEmpty($"{name}: {Path.GetFileName(file)}");
+    }
+
+    [Fact]
+    public void TheUpdatePolicyRulesCanFail()
+    {
+        JsonObject Group(int max, JsonObject policy) => new()
+        {
+            ["Resources"] = new JsonObject
+            {
+                ["G"] = new JsonObject { ["Type"] = "AWS::AutoScaling::AutoScalingGroup", ["Properties"] = new JsonObject { ["MinSize"] = "0", ["MaxSize"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ["UpdatePolicy"] = policy },
+            },
+        };
+        UpdatePolicyRules.Violations(Group(2, new JsonObject { ["AutoScalingRollingUpdate"] = new JsonObject { ["MinInstancesInService"] = 2 } }))
+            .Should().ContainSingle().Which.Should().Contain("MinInstancesInService 2 not below MaxSize 2");
+        UpdatePolicyRules.Violations(Group(0, new JsonObject { ["AutoScalingInstanceRefresh"] = new JsonObject { ["Strategy"] = "Rolling" } }))
+            .Should().ContainSingle().Which.Should().Contain("without servers");
+        UpdatePolicyRules.Violations(Group(4, new JsonObject
+        {
+            ["AutoScalingRollingUpdate"] = new JsonObject(),
+            ["AutoScalingInstanceRefresh"] = new JsonObject { ["Strategy"] = "Rolling", ["Preferences"] = new JsonObject { ["MinHealthyPercentage"] = 100, ["MaxHealthyPercentage"] = 100 } },
+        })).Should().HaveCount(2);
+    }
+
+    [Fact]
     public void TheCheckCanFail_ANewVpcRangeReplacesTheNetwork()
     {
         var changes = f.Diff("blue", Prod, "new-cidr", Prod with { VpcCidr = "10.21.0.0/16" });

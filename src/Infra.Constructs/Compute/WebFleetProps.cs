@@ -80,15 +80,49 @@ public sealed record WebFleetProps
     /// <summary>Scheduled capacity changes. Default: none.</summary>
     public IReadOnlyList<FleetSchedule>? Schedules { get; init; }
 
-    /// <summary>Rolling update of the group on launch-template changes: servers per batch. Default: 1.</summary>
+    /// <summary>
+    /// How a launch-template change (image, user data, instance type) replaces the servers. Default:
+    /// <see cref="FleetUpdateStrategy.InstanceRefresh"/>, launching new servers before terminating old ones.
+    /// A fleet scaled to zero (MaxCapacity 0) gets no update policy: it has no servers to replace.
+    /// </summary>
+    public FleetUpdateStrategy? UpdateStrategy { get; init; }
+
+    /// <summary>Instance refresh: percent of the desired capacity kept in service and healthy (0-100). Default: 100.</summary>
+    public int? RefreshMinHealthyPercent { get; init; }
+
+    /// <summary>
+    /// Instance refresh: percent of the desired capacity that may be in service or launching (100-200, at most
+    /// <see cref="RefreshMinHealthyPercent"/> + 100, and above 100 when the minimum is 100). Default: 200.
+    /// </summary>
+    public int? RefreshMaxHealthyPercent { get; init; }
+
+    /// <summary>
+    /// Instance refresh: pause points as percentages of the servers replaced, ascending, unique, the last one 100
+    /// (e.g. <c>[25, 100]</c>); the fleet's alarms keep watching during each pause. Default: none.
+    /// </summary>
+    public IReadOnlyList<int>? RefreshCheckpointPercentages { get; init; }
+
+    /// <summary>Instance refresh: minutes to pause at each checkpoint (0-2880). Default: 10 when checkpoints are set.</summary>
+    public int? RefreshCheckpointDelayMinutes { get; init; }
+
+    /// <summary>Instance refresh: minutes to watch the alarms after the last server is replaced before the update succeeds (0-2880). Default: 0.</summary>
+    public int? RefreshBakeMinutes { get; init; }
+
+    /// <summary>
+    /// Seconds after a new server is in service before an instance refresh moves on and its metrics join the
+    /// group's (the group's DefaultInstanceWarmup, 0-3600). Default: 60.
+    /// </summary>
+    public int? InstanceWarmupSeconds { get; init; }
+
+    /// <summary>Rolling update (<see cref="FleetUpdateStrategy.RollingUpdate"/> only): servers per batch. Default: 1.</summary>
     public int? RollingMaxBatchSize { get; init; }
 
-    /// <summary>Rolling update: servers kept in service. Default: the minimum capacity minus one batch, at least 0 and below the maximum.</summary>
+    /// <summary>Rolling update (<see cref="FleetUpdateStrategy.RollingUpdate"/> only): servers kept in service. Default: the minimum capacity minus one batch, at least 0 and below the maximum.</summary>
     public int? RollingMinInService { get; init; }
 
     /// <summary>
-    /// Servers signal CloudFormation (cfn-signal) only after nginx answers the health path; creation and rolling
-    /// updates wait for those signals. Default: true.
+    /// Servers signal CloudFormation (cfn-signal) only after nginx answers the health path; creation (and
+    /// rolling updates) wait for those signals. Default: true.
     /// </summary>
     public bool? WaitForHealthySignal { get; init; }
 

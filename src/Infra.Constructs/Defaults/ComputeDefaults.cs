@@ -27,6 +27,19 @@ public static class ComputeDefaults
     public const int CpuTargetPercent = 50;
     /// <summary>Requests per minute per server the group tracks.</summary>
     public const int RequestsPerTargetPerMinute = 1000;
+    /// <summary>Launch-template changes replace servers by instance refresh, launching before terminating.</summary>
+    public const Compute.FleetUpdateStrategy UpdateStrategy = Compute.FleetUpdateStrategy.InstanceRefresh;
+    /// <summary>Instance refresh: the whole desired capacity stays in service and healthy (launch before terminate).</summary>
+    public const int RefreshMinHealthyPercent = 100;
+    /// <summary>Instance refresh: up to twice the desired capacity while replacing, so even a one-server fleet keeps its server.</summary>
+    public const int RefreshMaxHealthyPercent = 200;
+    /// <summary>Instance refresh: minutes to wait at each checkpoint, when checkpoints are set (AWS's own default is 60).</summary>
+    public const int RefreshCheckpointDelayMinutes = 10;
+    /// <summary>
+    /// Seconds after a new server is in service (and healthy in its target group) before it counts for an
+    /// instance refresh and its metrics join the group's scaling metrics (the group's DefaultInstanceWarmup).
+    /// </summary>
+    public const int InstanceWarmupSeconds = 60;
     /// <summary>Rolling update: servers replaced per batch.</summary>
     public const int RollingMaxBatchSize = 1;
     /// <summary>Rolling update and creation: time to wait for a server's success signal.</summary>

@@ -120,6 +120,14 @@ public sealed class FleetDeployment : Construct
         }
         alarms.AddRange(props.ExtraAlarms ?? []);
         Alarms = alarms;
+        // The same alarms stop an instance refresh of the fleet (a new image or launch template), so a bad
+        // image rolls back like a bad revision. EC2 Auto Scaling takes at most 10.
+        if (fleet.UpdateStrategy == Compute.FleetUpdateStrategy.InstanceRefresh)
+        {
+            if (alarms.Count > 10)
+                throw check.Fail(nameof(props.ExtraAlarms), $"{alarms.Count} alarms in all", "at most 10 alarms with the built-in or given ones (they also stop the fleet's instance refresh, which takes at most 10)");
+            foreach (var alarm in alarms) fleet.AddRefreshAlarm(alarm);
+        }
 
         DeploymentGroup = new ServerDeploymentGroup(this, "Group", new ServerDeploymentGroupProps
         {

@@ -40,6 +40,7 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
                     CpuTargetPercent = 0,
                     RequestsPerTargetPerMinute = 0,
                     HealthCheckGraceSeconds = 120,
+                    UpdateStrategy = FleetUpdateStrategy.RollingUpdate,
                     RollingMaxBatchSize = 2,
                     SignalTimeoutMinutes = 20,
                     InstallCodeDeployAgent = false,
@@ -127,24 +128,78 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
     }
 
     [Fact]
-    public void Group_ReplacesServersInRollingBatchesThatWaitForHealthySignals()
+    public void Group_ReplacesServersByInstanceRefresh_LaunchingBeforeTerminating()
     {
         var group = f.DefaultJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource;
-        var rolling = group["UpdatePolicy"]!["AutoScalingRollingUpdate"]!;
-        rolling["MaxBatchSize"]!.GetValue<int>().Should().Be(1);
-        rolling["MinInstancesInService"]!.GetValue<int>().Should().Be(1);
-        rolling["WaitOnResourceSignals"]!.GetValue<bool>().Should().BeTrue();
-        rolling["PauseTime"]!.GetValue<string>().Should().Be("PT15M");
+        var policy = group["UpdatePolicy"]!.AsObject();
+        policy.ContainsKey("AutoScalingRollingUpdate").Should().BeFalse("CloudFormation rejects both policies on one group");
+        var refresh = policy["AutoScalingInstanceRefresh"]!;
+        refresh["Strategy"]!.GetValue<string>().Should().Be("Rolling");
+        var preferences = refresh["Preferences"]!.AsObject();
+        preferences["MinHealthyPercentage"]!.GetValue<int>().Should().Be(100, "the whole desired capacity stays in service");
+        preferences["MaxHealthyPercentage"]!.GetValue<int>().Should().Be(200, "new servers launch before old ones go, even for one server");
+        preferences["SkipMatching"]!.GetValue<bool>().Should().BeTrue();
+        preferences.ContainsKey("AlarmSpecification").Should().BeFalse("no alarms were added");
+        preferences.ContainsKey("CheckpointPercentages").Should().BeFalse();
+        policy["AutoScalingScheduledAction"]!["IgnoreUnmodifiedGroupSizeProperties"]!.GetValue<bool>().Should().BeTrue("a deploy keeps the capacity scheduled actions set");
+        group["Properties"]!["DefaultInstanceWarmup"]!.GetValue<int>().Should().Be(60);
+        // Creation still waits for every first server's healthy signal; a refresh counts servers by health instead.
         group["CreationPolicy"]!["ResourceSignal"]!["Count"]!.GetValue<int>().Should().Be(2);
         f.DefaultUserData.Should().Contain("cfn-signal");
+        group["Metadata"]!["cfn-lint"]!["config"]!["ignore_checks"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("E3016");
     }
 
     [Fact]
-    public void Custom_RollingBatchesFollowTheProps()
+    public void InstanceRefresh_CheckpointsBakeTimeAndAlarmsFollowTheProps()
     {
-        var rolling = f.CustomJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource["UpdatePolicy"]!["AutoScalingRollingUpdate"]!;
+        var json = TestStacks.Synth(s =>
+        {
+            var fleet = new WebFleet(s, "Fleet", FleetFactory.Props(s) with
+            {
+                RefreshMinHealthyPercent = 50, RefreshMaxHealthyPercent = 150,
+                RefreshCheckpointPercentages = [25, 100], RefreshCheckpointDelayMinutes = 15, RefreshBakeMinutes = 5,
+                InstanceWarmupSeconds = 120,
+            });
+            fleet.AddRefreshAlarm(new Amazon.CDK.AWS.CloudWatch.Alarm(s, "Errors", new Amazon.CDK.AWS.CloudWatch.AlarmProps
+            {
+                Metric = new Amazon.CDK.AWS.CloudWatch.Metric(new Amazon.CDK.AWS.CloudWatch.MetricProps { Namespace = "App", MetricName = "Errors" }),
+                Threshold = 1, EvaluationPeriods = 1,
+            }));
+            fleet.UpdateStrategy.Should().Be(FleetUpdateStrategy.InstanceRefresh);
+        }).Json();
+        var group = json.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource;
+        var preferences = group["UpdatePolicy"]!["AutoScalingInstanceRefresh"]!["Preferences"]!;
+        preferences["MinHealthyPercentage"]!.GetValue<int>().Should().Be(50);
+        preferences["MaxHealthyPercentage"]!.GetValue<int>().Should().Be(150);
+        preferences["CheckpointPercentages"]!.AsArray().Select(n => n!.GetValue<int>()).Should().Equal(25, 100);
+        preferences["CheckpointDelay"]!.GetValue<int>().Should().Be(900);
+        preferences["BakeTime"]!.GetValue<int>().Should().Be(300);
+        preferences["AlarmSpecification"]!["Alarms"]!.AsArray().Should().ContainSingle()
+            .Which!["Ref"]!.GetValue<string>().Should().StartWith("Errors");
+        group["Properties"]!["DefaultInstanceWarmup"]!.GetValue<int>().Should().Be(120);
+    }
+
+    [Fact]
+    public void AddRefreshAlarm_RejectsAnEleventhAlarm()
+    {
+        var stack = TestStacks.NewStack();
+        var fleet = new WebFleet(stack, "Fleet", FleetFactory.Props(stack));
+        var metric = new Amazon.CDK.AWS.CloudWatch.Metric(new Amazon.CDK.AWS.CloudWatch.MetricProps { Namespace = "App", MetricName = "Errors" });
+        for (var i = 0; i < 10; i++)
+            fleet.AddRefreshAlarm(metric.CreateAlarm(stack, $"A{i}", new Amazon.CDK.AWS.CloudWatch.CreateAlarmOptions { Threshold = 1, EvaluationPeriods = 1 }));
+        var act = () => fleet.AddRefreshAlarm(metric.CreateAlarm(stack, "A10", new Amazon.CDK.AWS.CloudWatch.CreateAlarmOptions { Threshold = 1, EvaluationPeriods = 1 }));
+        act.Should().Throw<Infra.Constructs.Validation.InvalidPropException>().WithMessage("*Test/Fleet*at most 10 alarms*");
+    }
+
+    [Fact]
+    public void Custom_RollingUpdateFollowsTheProps()
+    {
+        var policy = f.CustomJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource["UpdatePolicy"]!.AsObject();
+        policy.ContainsKey("AutoScalingInstanceRefresh").Should().BeFalse();
+        var rolling = policy["AutoScalingRollingUpdate"]!;
         rolling["MaxBatchSize"]!.GetValue<int>().Should().Be(2);
-        rolling["MinInstancesInService"]!.GetValue<int>().Should().Be(1);
+        rolling["MinInstancesInService"]!.GetValue<int>().Should().Be(1, "3 servers minus a batch of 2");
+        rolling["WaitOnResourceSignals"]!.GetValue<bool>().Should().BeTrue();
         rolling["PauseTime"]!.GetValue<string>().Should().Be("PT20M");
     }
 
@@ -277,8 +332,22 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
         { "HealthCheckGraceSeconds", p => p with { HealthCheckGraceSeconds = -1 } },
         { "CpuTargetPercent", p => p with { CpuTargetPercent = 101 } },
         { "RequestsPerTargetPerMinute", p => p with { RequestsPerTargetPerMinute = -5 } },
-        { "RollingMaxBatchSize", p => p with { RollingMaxBatchSize = 0 } },
-        { "RollingMinInService", p => p with { RollingMinInService = 4 } },
+        { "RollingMaxBatchSize", p => p with { UpdateStrategy = FleetUpdateStrategy.RollingUpdate, RollingMaxBatchSize = 0 } },
+        { "RollingMinInService", p => p with { UpdateStrategy = FleetUpdateStrategy.RollingUpdate, RollingMinInService = 4 } },
+        { "RollingMaxBatchSize", p => p with { RollingMaxBatchSize = 2 } },
+        { "RollingMinInService", p => p with { RollingMinInService = 1 } },
+        { "UpdateStrategy", p => p with { UpdateStrategy = (FleetUpdateStrategy)7 } },
+        { "RefreshMinHealthyPercent", p => p with { RefreshMinHealthyPercent = 101 } },
+        { "RefreshMaxHealthyPercent", p => p with { RefreshMaxHealthyPercent = 99 } },
+        { "RefreshMaxHealthyPercent", p => p with { RefreshMinHealthyPercent = 50, RefreshMaxHealthyPercent = 200 } },
+        { "RefreshMaxHealthyPercent", p => p with { RefreshMaxHealthyPercent = 100 } },
+        { "RefreshCheckpointPercentages", p => p with { RefreshCheckpointPercentages = [50, 25, 100] } },
+        { "RefreshCheckpointPercentages", p => p with { RefreshCheckpointPercentages = [50] } },
+        { "RefreshCheckpointPercentages", p => p with { RefreshCheckpointPercentages = [0, 100] } },
+        { "RefreshCheckpointDelayMinutes", p => p with { RefreshCheckpointDelayMinutes = 5 } },
+        { "RefreshCheckpointDelayMinutes", p => p with { RefreshCheckpointPercentages = [100], RefreshCheckpointDelayMinutes = 3000 } },
+        { "RefreshBakeMinutes", p => p with { RefreshBakeMinutes = -1 } },
+        { "InstanceWarmupSeconds", p => p with { InstanceWarmupSeconds = 3601 } },
         { "SignalTimeoutMinutes", p => p with { SignalTimeoutMinutes = 61 } },
         { "DeregistrationDelaySeconds", p => p with { DeregistrationDelaySeconds = 3601 } },
         { "EnvironmentName", p => p with { EnvironmentName = "prod env" } },

@@ -11,10 +11,11 @@ public class BlueGreenFleetsTests(BlueGreenFleetsTests.Fixture f) : IClassFixtur
 {
     private const string GreenAmi = "ami-0123456789abcdef0";
 
-    /// <summary>Shared fleet settings a real service has: a pinned desired capacity, a schedule, a rolling minimum.</summary>
+    /// <summary>Shared fleet settings a real service has: a pinned desired capacity, a schedule, a rolling update with a minimum.</summary>
     private static WebFleetProps Shared(WebFleetProps props) => props with
     {
         DesiredCapacity = 3,
+        UpdateStrategy = FleetUpdateStrategy.RollingUpdate,
         RollingMinInService = 1,
         Schedules = [new FleetSchedule { Name = "morning", Cron = "0 7 * * MON-FRI", MinCapacity = 3 }],
     };
@@ -152,11 +153,14 @@ public class BlueGreenFleetsTests(BlueGreenFleetsTests.Fixture f) : IClassFixtur
     }
 
     [Fact]
-    public void ScaleToZero_KeepsTheIdleGroupsRollingUpdateValid()
+    public void ScaleToZero_TheIdleGroupHasNoUpdatePolicy()
     {
-        // The shared RollingMinInService (1) would exceed the idle group's MaxSize (0), which CloudFormation rejects.
-        var rolling = Of(f.FlippedJson, "AWS::AutoScaling::AutoScalingGroup", "Blue")["UpdatePolicy"]!["AutoScalingRollingUpdate"]!;
-        rolling["MinInstancesInService"]!.GetValue<int>().Should().Be(0);
+        // The shared RollingMinInService (1) would reach the idle group's MaxSize (0), which CloudFormation rejects
+        // on a rolling update; a group without servers has nothing to replace, so it gets no policy at all.
+        var blue = Of(f.FlippedJson, "AWS::AutoScaling::AutoScalingGroup", "Blue")["UpdatePolicy"]!.AsObject();
+        blue.ContainsKey("AutoScalingRollingUpdate").Should().BeFalse();
+        blue.ContainsKey("AutoScalingInstanceRefresh").Should().BeFalse();
+        f.FlippedFleets.Blue.UpdateStrategy.Should().BeNull();
         Of(f.FlippedJson, "AWS::AutoScaling::AutoScalingGroup", "Green")["UpdatePolicy"]!["AutoScalingRollingUpdate"]!["MinInstancesInService"]!
             .GetValue<int>().Should().Be(1, "the running color keeps the shared setting");
     }

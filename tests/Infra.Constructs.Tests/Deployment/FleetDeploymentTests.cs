@@ -54,17 +54,28 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
                     Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions,
                     Config = RollingConfig.HalfAtATime, Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99LatencySeconds = 0.75, ExtraAlarms = [extra],
                 });
-                new FleetDeployment(s, "AllAtOnce", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce });
-                new FleetDeployment(s, "CustomCount", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 3 });
+                // More groups on the same fleet share the tuned group's alarms (the fleet's refresh takes at most 10).
+                new FleetDeployment(s, "AllAtOnce", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce, Alarms = tuned.Alarms });
+                new FleetDeployment(s, "CustomCount", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 3, Alarms = tuned.Alarms });
                 new FleetDeployment(s, "CustomPercent", new FleetDeploymentProps
                 {
-                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions,
+                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Alarms = tuned.Alarms,
                     Config = RollingConfig.Custom, MinimumHealthyHosts = 75, MinimumHealthyHostsArePercent = true,
                 });
             });
             Tuned = tuned!;
             OptionsJson = Options.Json();
         }
+    }
+
+    [Fact]
+    public void Alarms_AlsoStopTheFleetsInstanceRefresh()
+    {
+        var alarms = f.DefaultJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource["UpdatePolicy"]!["AutoScalingInstanceRefresh"]!["Preferences"]!["AlarmSpecification"]!["Alarms"]!
+            .AsArray().Select(a => a!["Ref"]!.GetValue<string>());
+        alarms.Should().BeEquivalentTo(f.DefaultJson.ResourcesOf("AWS::CloudWatch::Alarm").Select(a => a.Id), "a bad image rolls back on the alarms that roll back a bad revision");
+        var shared = f.OptionsJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource["UpdatePolicy"]!["AutoScalingInstanceRefresh"]!["Preferences"]!["AlarmSpecification"]!["Alarms"]!.AsArray();
+        shared.Should().HaveCount(4, "the tuned group's three alarms and the extra one, each once though four groups use them");
     }
 
     private static Dictionary<string, object> Ref(string logicalIdPrefix) => new() { ["Ref"] = Match.StringLikeRegexp($"^{logicalIdPrefix}") };
