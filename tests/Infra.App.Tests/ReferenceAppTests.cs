@@ -14,7 +14,24 @@ public class ReferenceAppTests(ReferenceAppFixture app)
 
     [Fact]
     public void SynthesizesBothEnvironmentsWithoutAnAccount() =>
-        app.Templates.Keys.Should().BeEquivalentTo(["ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Web", "Prod-Api"]);
+        app.Templates.Keys.Should().BeEquivalentTo(["ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Dns", "Prod-Web", "Prod-Api"]);
+
+    [Fact]
+    public void ProdsZoneLivesInItsOwnProtectedStackThatTheWebStackDependsOn()
+    {
+        // ACM validates the certificate only through a delegated zone: the zone is deployed and delegated first
+        // (docs/domain.md), so it is in no stack with a certificate, is retained, and its stack is protected.
+        Resources("AWS::Route53::HostedZone").Should().ContainSingle().Which.Stack.Should().Be("Prod-Dns");
+        var zone = Resources("AWS::Route53::HostedZone").Single().Resource;
+        zone["DeletionPolicy"]!.GetValue<string>().Should().Be("Retain");
+        zone["UpdateReplacePolicy"]!.GetValue<string>().Should().Be("Retain");
+        Resources("AWS::CertificateManager::Certificate").Should().ContainSingle().Which.Stack.Should().Be("Prod-Web");
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(app.OutDir, "manifest.json")))!["artifacts"]!;
+        manifest["Prod-Web"]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Contain("Prod-Dns");
+        manifest["Prod-Dns"]!["properties"]!["terminationProtection"]!.GetValue<bool>().Should().BeTrue();
+        app.Templates["Prod-Dns"]["Outputs"]!.AsObject().Select(o => o.Key).Should().Contain(k => k.Contains("NameServers")).And.Contain(k => k.Contains("ZoneName"),
+            "deploy/scripts/check-delegation reads them");
+    }
 
     [Fact]
     public void TheApiGatewayLoggingRoleHasOneOwnerThatEveryApiStackDependsOn()

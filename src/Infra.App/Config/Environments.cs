@@ -53,7 +53,8 @@ public static class Environments
         AppProcessCount = 4,
         DeletionProtection = true,
         Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
-        // Replace with your own domain; ZoneSource.Import with your zone id avoids creating a zone.
+        // Replace with your own domain. Create: the zone gets a stack of its own, Prod-Dns, deployed and delegated before
+        // Prod-Web (docs/domain.md); ZoneSource.Import with your zone's id uses a zone you already have.
         Domain = new DomainSettings("app.example.com", "example.com", HostedZoneSource.Create),
         Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.Warm },
         Rolling = RollingConfig.OneAtATime,

@@ -32,7 +32,13 @@ public sealed class WebStack : Stack
     public IReadOnlyDictionary<TrafficColor, FleetDeployment> Deployments { get; }
 
     /// <summary>Creates the stack.</summary>
-    public WebStack(Construct scope, string id, EnvironmentSettings settings, IVpc vpc, IStackProps props) : base(scope, id, props)
+    /// <param name="scope">The app.</param>
+    /// <param name="id">The stack name.</param>
+    /// <param name="settings">The environment.</param>
+    /// <param name="vpc">The environment's network.</param>
+    /// <param name="props">Stack props.</param>
+    /// <param name="zone">The domain's zone from the environment's zone stack, when the app creates it; else the domain settings say where it is.</param>
+    public WebStack(Construct scope, string id, EnvironmentSettings settings, IVpc vpc, IStackProps props, Amazon.CDK.AWS.Route53.IHostedZone? zone = null) : base(scope, id, props)
     {
         var groups = new WebSecurityGroups(this, "SecurityGroups", new WebSecurityGroupsProps
         {
@@ -43,7 +49,9 @@ public sealed class WebStack : Stack
         var secret = new AppSecret(this, "AppSecret", new AppSecretProps { SecretName = $"{settings.Name}/web/app" });
 
         WebDomain? domain = settings.Domain is { } d
-            ? new WebDomain(this, "Domain", new WebDomainProps { DomainName = d.DomainName, ZoneName = d.ZoneName, ZoneSource = d.ZoneSource, HostedZoneId = d.HostedZoneId })
+            ? new WebDomain(this, "Domain", zone is null
+                ? new WebDomainProps { DomainName = d.DomainName, ZoneName = d.ZoneName, ZoneSource = d.ZoneSource, HostedZoneId = d.HostedZoneId }
+                : new WebDomainProps { DomainName = d.DomainName, ZoneName = d.ZoneName, HostedZone = zone })
             : null;
 
         LoadBalancer = new WebLoadBalancer(this, "LoadBalancer", new WebLoadBalancerProps

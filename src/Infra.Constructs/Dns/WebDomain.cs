@@ -46,28 +46,44 @@ public sealed partial class WebDomain : Construct
         }
         DomainName = domain.ToLowerInvariant();
 
-        var source = props.ZoneSource ?? HostedZoneSource.Import;
-        switch (source)
+        if (props.HostedZone is { } given)
         {
-            case HostedZoneSource.Import:
-                var zoneId = check.Required(nameof(props.HostedZoneId), props.HostedZoneId);
-                check.Matches(nameof(props.HostedZoneId), zoneId, ZoneIdPattern(), "a Route 53 zone id such as Z0123456789ABCDEFGHIJ");
-                Zone = HostedZone.FromHostedZoneAttributes(this, "Zone", new HostedZoneAttributes { HostedZoneId = zoneId, ZoneName = zoneName });
-                break;
-            case HostedZoneSource.Lookup:
-                if (props.HostedZoneId is not null)
-                    throw check.Fail(nameof(props.HostedZoneId), props.HostedZoneId, "unset unless ZoneSource is Import");
-                if (Token.IsUnresolved(Stack.Of(this).Account) || Token.IsUnresolved(Stack.Of(this).Region))
-                    throw check.Fail(nameof(props.ZoneSource), source, "Import or Create in an environment-agnostic stack; Lookup needs the stack's account and region");
-                Zone = HostedZone.FromLookup(this, "Zone", new HostedZoneProviderProps { DomainName = zoneName });
-                break;
-            case HostedZoneSource.Create:
-                if (props.HostedZoneId is not null)
-                    throw check.Fail(nameof(props.HostedZoneId), props.HostedZoneId, "unset unless ZoneSource is Import");
-                Zone = new PublicHostedZone(this, "Zone", new PublicHostedZoneProps { ZoneName = zoneName, Comment = $"Managed by {Node.Path}" });
-                break;
-            default:
-                throw check.Fail(nameof(props.ZoneSource), source, "Import, Lookup or Create");
+            foreach (var (name, value) in new (string, object?)[] { (nameof(props.ZoneSource), props.ZoneSource), (nameof(props.HostedZoneId), props.HostedZoneId) })
+                if (value is not null)
+                    throw check.Fail(name, value, $"unset when {nameof(props.HostedZone)} is given");
+            if (!Token.IsUnresolved(given.ZoneName) && !given.ZoneName.TrimEnd('.').Equals(zoneName, StringComparison.OrdinalIgnoreCase))
+                throw check.Fail(nameof(props.ZoneName), zoneName, $"the name of the given {nameof(props.HostedZone)} ({given.ZoneName})");
+            Zone = given;
+        }
+        else
+        {
+            var source = props.ZoneSource ?? HostedZoneSource.Import;
+            switch (source)
+            {
+                case HostedZoneSource.Import:
+                    var zoneId = check.Required(nameof(props.HostedZoneId), props.HostedZoneId);
+                    check.Matches(nameof(props.HostedZoneId), zoneId, ZoneIdPattern(), "a Route 53 zone id such as Z0123456789ABCDEFGHIJ");
+                    Zone = HostedZone.FromHostedZoneAttributes(this, "Zone", new HostedZoneAttributes { HostedZoneId = zoneId, ZoneName = zoneName });
+                    break;
+                case HostedZoneSource.Lookup:
+                    if (props.HostedZoneId is not null)
+                        throw check.Fail(nameof(props.HostedZoneId), props.HostedZoneId, "unset unless ZoneSource is Import");
+                    if (Token.IsUnresolved(Stack.Of(this).Account) || Token.IsUnresolved(Stack.Of(this).Region))
+                        throw check.Fail(nameof(props.ZoneSource), source, "Import or Create in an environment-agnostic stack; Lookup needs the stack's account and region");
+                    Zone = HostedZone.FromLookup(this, "Zone", new HostedZoneProviderProps { DomainName = zoneName });
+                    break;
+                case HostedZoneSource.Create:
+                    if (props.HostedZoneId is not null)
+                        throw check.Fail(nameof(props.HostedZoneId), props.HostedZoneId, "unset unless ZoneSource is Import");
+                    Zone = new PublicHostedZone(this, "Zone", new PublicHostedZoneProps { ZoneName = zoneName, Comment = $"Managed by {Node.Path}" });
+                    Annotations.Of(this).AddWarningV2("infra:zone-created-with-certificate",
+                        $"the hosted zone {zoneName} is created in the stack of its DNS-validated certificate: ACM can validate only once the registrar " +
+                        "delegates to the new zone's name servers, so the first deploy waits and rolls back, deleting the zone. Create it in a zone stack " +
+                        "deployed and delegated first (ServiceZone, WebDomainProps.HostedZone) or import an existing zone (docs/domain.md).");
+                    break;
+                default:
+                    throw check.Fail(nameof(props.ZoneSource), source, "Import, Lookup or Create");
+            }
         }
 
         Certificate = new Certificate(this, "Certificate", new CertificateProps

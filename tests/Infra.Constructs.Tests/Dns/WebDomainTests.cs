@@ -62,6 +62,50 @@ public class WebDomainTests(WebDomainTests.Fixture f) : IClassFixture<WebDomainT
         f.Created.ResourceCountIs("AWS::Route53::RecordSet", 1);
     }
 
+    [Fact]
+    public void CreatedZone_WarnsThatTheFirstDeployWaitsForTheDelegation()
+    {
+        var stack = TestStacks.NewStack();
+        _ = new WebDomain(stack, "Domain", new WebDomainProps { DomainName = "example.org", ZoneName = "example.org", ZoneSource = HostedZoneSource.Create });
+        Amazon.CDK.Assertions.Annotations.FromStack(stack).HasWarning("/Test/Domain", Match.StringLikeRegexp("ServiceZone.*docs/domain.md"));
+    }
+
+    [Fact]
+    public void ZoneStack_IsRetainedWithItsNameServersAndTheWebStackValidatesThroughIt()
+    {
+        var app = new Amazon.CDK.App();
+        var zoneStack = new Amazon.CDK.Stack(app, "Zone");
+        var zone = new ServiceZone(zoneStack, "Zone", new ServiceZoneProps { ZoneName = "Example.org" });
+        var webStack = new Amazon.CDK.Stack(app, "Web");
+        _ = new WebDomain(webStack, "Domain", new WebDomainProps { DomainName = "app.example.org", ZoneName = "example.org", HostedZone = zone.Zone });
+        var zones = Template.FromStack(zoneStack);
+        zones.HasResource("AWS::Route53::HostedZone", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["Name"] = "example.org." }),
+            ["DeletionPolicy"] = "Retain", ["UpdateReplacePolicy"] = "Retain",
+        });
+        zones.HasOutput("*", new Dictionary<string, object> { ["Value"] = new Dictionary<string, object> { ["Fn::Join"] = new object[] { ",", new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("^Zone"), "NameServers" } } } } });
+        var web = Template.FromStack(webStack);
+        web.ResourceCountIs("AWS::Route53::HostedZone", 0);
+        web.HasResourceProperties("AWS::CertificateManager::Certificate", new Dictionary<string, object>
+        {
+            ["DomainValidationOptions"] = new object[] { new Dictionary<string, object> { ["DomainName"] = "app.example.org", ["HostedZoneId"] = new Dictionary<string, object> { ["Fn::ImportValue"] = Match.StringLikeRegexp("^Zone:") } } },
+        });
+        Amazon.CDK.Assertions.Annotations.FromStack(webStack).HasNoWarning("/Web/Domain", Match.AnyValue());
+    }
+
+    [Fact]
+    public void GivenZone_RejectsZoneSourceIdAndAnotherName()
+    {
+        var stack = TestStacks.NewStack();
+        var zone = Amazon.CDK.AWS.Route53.HostedZone.FromHostedZoneAttributes(stack, "Given", new Amazon.CDK.AWS.Route53.HostedZoneAttributes { HostedZoneId = "Z0123456789ABCDEFGHIJ", ZoneName = "example.com" });
+        Rejections.Expect(() => new WebDomain(stack, "A", new WebDomainProps { DomainName = "app.example.com", ZoneName = "example.com", HostedZone = zone, ZoneSource = HostedZoneSource.Create }), "Test/A", "ZoneSource");
+        Rejections.Expect(() => new WebDomain(stack, "B", new WebDomainProps { DomainName = "app.example.com", ZoneName = "example.com", HostedZone = zone, HostedZoneId = "Z0123456789ABCDEFGHIJ" }), "Test/B", "HostedZoneId");
+        Rejections.Expect(() => new WebDomain(stack, "C", new WebDomainProps { DomainName = "app.example.org", ZoneName = "example.org", HostedZone = zone }), "Test/C", "ZoneName");
+        Rejections.Expect(() => new ServiceZone(stack, "Z", new ServiceZoneProps { ZoneName = "not a zone" }), "Test/Z", "ZoneName");
+        Rejections.Expect(() => new ServiceZone(stack, "N", null!), "Test/N", "ServiceZoneProps");
+    }
+
     public static TheoryData<string, Func<WebDomainProps, WebDomainProps>> BadProps => new()
     {
         { "DomainName", p => new WebDomainProps { DomainName = "", ZoneName = p.ZoneName, HostedZoneId = p.HostedZoneId } },
