@@ -10,7 +10,8 @@ Runs classify.js on every stack template (*.template.json, including nested stag
 assembly-*/) of two cdk.out-style folders and prints one JSON object keyed by stack:
 
   { "StackA": { "stack": "new|removed|changed|unchanged", "resources": [...],
-                "iamChanges": bool, "securityGroupChanges": bool, "permissionsBroadened": bool },
+                "iamChanges": bool, "securityGroupChanges": bool, "permissionsBroadened": bool,
+                "serversReplaced": [...] },
     "assembly-Prod/ProdStackB": { ... } }
 
 A stack only in OLD_DIR is "removed" (all its resources removed); only in NEW_DIR is "new".

@@ -15,7 +15,11 @@ Classifies every resource change between two CloudFormation templates with the c
                      "impact": "WILL_CREATE|WILL_DESTROY|WILL_ORPHAN|WILL_UPDATE|WILL_REPLACE|MAY_REPLACE|NO_CHANGE",
                      "replacedBecause": [...], "changedProperties": [...], "otherChanges": [...],
                      "destructive": bool, "path": "aws:cdk:path or null" } ],
-    "iamChanges": bool, "securityGroupChanges": bool, "permissionsBroadened": bool }
+    "iamChanges": bool, "securityGroupChanges": bool, "permissionsBroadened": bool,
+    "serversReplaced": [ { "fleet", "color", "parts": ["image|user data|instance type|other"], "changes",
+                           "minSize", "desiredCapacity", "maxSize",
+                           "updatePolicy": { "kind": "rolling-update|instance-refresh|replacing-update|none" },
+                           "replacesRunningServers", "autoScalingGroup", "launchTemplate" } ] }
 
 OLD_TEMPLATE may be "-", a missing file, an empty file or a template without resources: the stack
 is new. NEW_TEMPLATE may be "-", an empty file or a template without resources (stack removed),

@@ -10,6 +10,7 @@ const path = require('path');
 const cfnDiff = require('@aws-cdk/cloudformation-diff');
 const { isDestructiveType } = require('./destructive-types');
 const { installSpecCache } = require('./spec-cache');
+const { serverReplacements } = require('./servers');
 
 installSpecCache();
 
@@ -86,17 +87,20 @@ function changeKind(rd) {
 
 /**
  * Diffs two parsed templates (either may be null = no stack).
- * Returns { result, diff, paths } where result is the JSON that classify.js prints, diff the
+ * Returns { result, diff, paths } where result is the JSON that classify.js prints (serversReplaced:
+ * lib/servers.js), diff the
  * engine's TemplateDiff (AWS::CDK::Metadata filtered out unless strict) and paths the
  * logicalId -> construct path map.
  */
 function classifyTemplates(oldTemplate, newTemplate, { strict = false, extraPaths = [] } = {}) {
   const oldT = oldTemplate || {};
   const newT = newTemplate || {};
+  const paths = Object.assign({}, ...extraPaths.filter(Boolean), constructPaths(oldT, newT));
+  // From the templates as written, before the engine sees them.
+  const serversReplaced = serverReplacements(oldT, newT, paths);
   const diff = cfnDiff.fullDiff(oldT, newT);
   if (!strict) obscureNoise(diff);
 
-  const paths = Object.assign({}, ...extraPaths.filter(Boolean), constructPaths(oldT, newT));
   const resources = [];
   for (const logicalId of [...diff.resources.logicalIds].sort()) {
     const rd = diff.resources.get(logicalId);
@@ -142,6 +146,7 @@ function classifyTemplates(oldTemplate, newTemplate, { strict = false, extraPath
     iamChanges: diff.iamChanges.hasChanges,
     securityGroupChanges: diff.securityGroupChanges.hasChanges,
     permissionsBroadened: diff.permissionsBroadened,
+    serversReplaced,
   };
   return { result, diff, paths };
 }

@@ -108,6 +108,52 @@ function otherSections(diff) {
   return out;
 }
 
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** "image (mapping `X`: eu-west-1), user data" */
+function serverParts(r) {
+  return r.parts.map(part => {
+    const why = [];
+    for (const c of r.changes.filter(x => x.part === part)) {
+      if (c.via === 'mapping') why.push(`mapping ${code(c.name)}: ${c.keys.join(', ')}`);
+      else if (c.via === 'parameter') why.push(`parameter ${code(c.name)}`);
+      else if (part === 'other') why.push(code(c.property));
+    }
+    return why.length ? `${part} (${[...new Set(why)].join('; ')})` : part;
+  }).join(', ');
+}
+
+function serverCapacity(r) {
+  const min = r.minSize === null ? 'an unknown number of servers (MinSize is not a literal)' : plural(r.minSize, 'server', 'servers');
+  const desired = r.desiredCapacity !== null && r.desiredCapacity !== r.minSize ? `, desired ${r.desiredCapacity}` : '';
+  return `${min} at its minimum${desired}`;
+}
+
+function serverPolicy(p) {
+  const n = v => (v === null || v === undefined ? '?' : v);
+  switch (p.kind) {
+    case 'rolling-update':
+      return `rolling update: ${n(p.maxBatchSize)} at a time, at least ${n(p.minInstancesInService)} in service${p.waitOnResourceSignals ? ', each waits for its healthy signal' : ''}`;
+    case 'instance-refresh':
+      return `instance refresh${p.strategy ? ` (${p.strategy})` : ''}: at least ${p.minHealthyPercentage === null ? 'the default 90' : p.minHealthyPercentage}% healthy${p.maxHealthyPercentage !== null ? `, at most ${p.maxHealthyPercentage}%` : ''}`;
+    case 'replacing-update':
+      return 'replacing update: a new Auto Scaling group, then the old one is deleted';
+    default:
+      return 'no rolling update or instance refresh policy';
+  }
+}
+
+/** One report line per fleet whose servers the change replaces (lib/servers.js). */
+function serverLine(s, r) {
+  const who = `${code(r.fleet)}${r.color ? ` (${r.color})` : ''}`;
+  const names = [s.name, s.displayName].filter(Boolean);
+  const where = names.some(n => r.fleet.startsWith(`${n}/`)) ? '' : ` (stack ${code(s.name)})`;
+  if (!r.replacesRunningServers) {
+    return `- changes the launch template of ${who}${where} — ${serverParts(r)}; ${serverPolicy(r.updatePolicy)}, so running servers are not replaced (${serverCapacity(r)}); only servers launched later get it.`;
+  }
+  return `- **replaces the servers of ${who}**${where} — ${serverParts(r)}; ${serverCapacity(r)}; ${serverPolicy(r.updatePolicy)}.`;
+}
+
 function renderStack(s, lines) {
   const { name, result, diff, paths } = s;
   const formatter = new cfnDiff.Formatter(captureStream().stream, paths, undefined);
@@ -150,7 +196,8 @@ function renderStack(s, lines) {
 }
 
 /**
- * stacks: classifyDirs() output. Returns { markdown, destructive: [{stack, logicalId, type, change}], exitCode }.
+ * stacks: classifyDirs() output. Returns { markdown, destructive: [{stack, logicalId, type, change}],
+ * serversReplaced: [{stack, ...lib/servers.js entry}], exitCode }. Server replacements never change the exit code.
  */
 function renderReport(stacks, { baseLabel = 'base', headLabel = 'head', allowDestructive = false } = {}) {
   const lines = [`## CloudFormation diff: ${code(baseLabel)} → ${code(headLabel)}`, ''];
@@ -187,12 +234,19 @@ function renderReport(stacks, { baseLabel = 'base', headLabel = 'head', allowDes
       ['---', '---', '---:', '---:', '---:', '---:', '---:', ':-:', ':-:']));
     lines.push('');
     if (unchanged.length) lines.push(`Unchanged: ${unchanged.map(s => code(s.name)).join(', ')}.`, '');
+    const servers = changed.flatMap(s => (s.result.serversReplaced || []).map(r => serverLine(s, r)));
+    if (servers.length) {
+      lines.push('### Servers replaced', '',
+        '_A changed launch template (or a mapping or parameter it reads) makes CloudFormation replace the servers of the Auto Scaling group that uses it, by the group\'s update policy. Expected for a new image; not counted as destructive._', '',
+        ...servers, '');
+    }
     for (const s of changed) renderStack(s, lines);
   }
   lines.push(`<sub>Destructive types: ${DESTRUCTIVE_TYPES.length} entries, listed in tools/cfn-diff/lib/destructive-types.js and docs/pr-diff.md.</sub>`, '');
 
   const exitCode = destructive.length && !allowDestructive ? 2 : 0;
-  return { markdown: lines.join('\n'), destructive, exitCode };
+  const serversReplaced = stacks.flatMap(s => (s.result.serversReplaced || []).map(r => ({ stack: s.name, ...r })));
+  return { markdown: lines.join('\n'), destructive, serversReplaced, exitCode };
 }
 
 module.exports = { renderReport, stripAnsi, cell };

@@ -27,7 +27,7 @@ test('output has the documented shape', () => {
   const after_ = webTemplate();
   after_.Resources.Asg.Properties.MinSize = '2';
   const res = classify(webTemplate(), after_);
-  assert.deepEqual(Object.keys(res), ['stack', 'resources', 'iamChanges', 'securityGroupChanges', 'permissionsBroadened']);
+  assert.deepEqual(Object.keys(res), ['stack', 'resources', 'iamChanges', 'securityGroupChanges', 'permissionsBroadened', 'serversReplaced']);
   assert.deepEqual(res.resources[0], {
     logicalId: 'Asg',
     type: 'AWS::AutoScaling::AutoScalingGroup',
@@ -43,7 +43,7 @@ test('output has the documented shape', () => {
 
 test('identical templates: unchanged, no resources', () => {
   const res = classify(webTemplate(), webTemplate());
-  assert.deepEqual(res, { stack: 'unchanged', resources: [], iamChanges: false, securityGroupChanges: false, permissionsBroadened: false });
+  assert.deepEqual(res, { stack: 'unchanged', resources: [], iamChanges: false, securityGroupChanges: false, permissionsBroadened: false, serversReplaced: [] });
 });
 
 test('security group GroupDescription change: replaced (from the resource spec), destructive', () => {

@@ -1,0 +1,123 @@
+'use strict';
+// tools/pr-diff end to end on the reference app itself (src/Infra.App, C#): a scratch git repository
+// holds the committed tree of this checkout, and each test commit makes one real change of the app;
+// pr-diff synthesizes both sides with the default `bash tools/synth` (dotnet build + cdk synth, no
+// AWS account). The scratch repository gets hard links to this checkout's installs (node_modules,
+// localfeed) as pr-diff gives its worktrees, so nothing is downloaded; each pr-diff run still builds
+// the app twice from scratch (about a minute per run on two cores).
+//
+// Skipped when dotnet is missing, this checkout is not set up (run `bash tools/setup` first), or
+// PR_DIFF_APP_TEST=0 (for a quick run of the other suites). PR_DIFF_APP_TEST_SHOW=1 prints the reports.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { REPO_TOOLS_DIR, tmpDir, writeJson, git, initRepo, commitAll, runPrDiff } = require('./helpers');
+
+const SOURCE = path.resolve(REPO_TOOLS_DIR, '..');
+const IMAGES = path.join('src', 'Infra.App', 'Config', 'images.json');
+const ENVIRONMENTS = path.join('src', 'Infra.App', 'Config', 'Environments.cs');
+const INSTALLS = ['node_modules', path.join('tools', 'cfn-diff', 'node_modules'), 'localfeed'];
+
+const missing = (() => {
+  if (process.env.PR_DIFF_APP_TEST === '0') return 'PR_DIFF_APP_TEST=0';
+  if (spawnSync('dotnet', ['--version'], { encoding: 'utf8' }).status !== 0) return 'dotnet is not installed';
+  for (const p of INSTALLS) if (!fs.existsSync(path.join(SOURCE, p))) return `${p} is missing: run bash tools/setup`;
+  if (!fs.existsSync(path.join(SOURCE, IMAGES))) return `${IMAGES} is missing`;
+  return false;
+})();
+
+const root = missing ? null : tmpDir('pr-diff-app-test-');
+const repo = root && path.join(root, 'repo');
+const tmp = root && path.join(root, 'tmp');
+const env = { TMPDIR: tmp };
+let base;
+
+const prodRecord = (blue, green) => ({
+  blue: { 'eu-west-1': { ami: blue, source: 'test', recorded: '2026-01-01' } },
+  green: { 'eu-west-1': { ami: green, source: 'test', recorded: '2026-01-01' } },
+});
+function editImages(fn) {
+  const file = path.join(repo, IMAGES);
+  const images = JSON.parse(fs.readFileSync(file, 'utf8'));
+  fn(images.environments);
+  writeJson(file, images);
+}
+function show(r) {
+  if (process.env.PR_DIFF_APP_TEST_SHOW === '1') process.stderr.write(`${r.stdout}\n`);
+}
+function change(branch, edit) {
+  git(repo, 'checkout', '-q', '-B', branch, base);
+  edit();
+  return commitAll(repo, branch);
+}
+function assertCleanedUp() {
+  // dotnet and the CDK CLI leave their own files in TMPDIR; pr-diff's temp dir must be gone.
+  assert.deepEqual(fs.readdirSync(tmp).filter(f => f.startsWith('pr-diff.')), [], 'pr-diff temp dir removed');
+  const worktrees = git(repo, 'worktree', 'list', '--porcelain').split('\n').filter(l => l.startsWith('worktree '));
+  assert.equal(worktrees.length, 1, `only the main worktree is left: ${worktrees}`);
+}
+
+before(() => {
+  if (missing) return;
+  fs.mkdirSync(tmp, { recursive: true });
+  initRepo(repo);
+  // The committed app of this checkout (not its uncommitted edits).
+  const sourceHead = git(SOURCE, 'rev-parse', 'HEAD');
+  const archive = spawnSync('bash', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'x', SOURCE, sourceHead, repo], { encoding: 'utf8' });
+  assert.equal(archive.status, 0, archive.stderr);
+  for (const p of INSTALLS) {
+    const cp = spawnSync('cp', ['-al', path.join(SOURCE, p), path.join(repo, p)], { encoding: 'utf8' });
+    assert.equal(cp.status, 0, cp.stderr);
+  }
+  // As pr-diff does for its worktrees: the lockfiles are not newer than the linked installs.
+  for (const sub of ['.', path.join('tools', 'cfn-diff')]) {
+    const stamp = fs.statSync(path.join(SOURCE, sub, 'node_modules', '.package-lock.json')).mtime;
+    fs.utimesSync(path.join(repo, sub, 'package-lock.json'), stamp, stamp);
+  }
+  // Base: both prod colors recorded (blue is live, green idle: Config/Environments.cs).
+  editImages(envs => { envs.prod = prodRecord('ami-0b1b1b1b1b1b1b1b1', 'ami-0a0a0a0a0a0a0a0a0'); });
+  base = commitAll(repo, 'reference app, prod images recorded');
+});
+after(() => { if (root) fs.rmSync(root, { recursive: true, force: true }); });
+
+test('a new image for the idle color only: the report names only its fleet, exit 0', { skip: missing }, () => {
+  const head = change('green-image', () => editImages(envs => { envs.prod.green['eu-west-1'].ami = 'ami-0c0c0c0c0c0c0c0c0'; }));
+  assert.deepEqual(git(repo, 'diff', '--name-only', base, head).split('\n'), [IMAGES.split(path.sep).join('/')]);
+  const json = path.join(root, 'green-image.json');
+  const r = runPrDiff(repo, ['--json-out', json, base, head], env);
+  show(r);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /No destructive changes/);
+  assert.match(r.stdout, /^### Servers replaced$/m);
+  const lines = r.stdout.split('\n').filter(l => /replaces the servers of|changes the launch template of/.test(l));
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0], /^- \*\*replaces the servers of `Prod-Web\/Fleets\/Green` \(green\)\*\* — image \(mapping `[A-Za-z0-9]+`: eu-west-1\); 1 server at its minimum; rolling update: /);
+  assert.doesNotMatch(r.stdout, /servers of `[^`]*Blue`/);
+  // The engine alone sees only a mapping change: no resource of Prod-Web changes.
+  const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.deepEqual(out['Prod-Web'].resources, []);
+  assert.deepEqual(out['Prod-Web'].serversReplaced.map(x => [x.fleet, x.color, x.parts, x.minSize, x.updatePolicy.kind]),
+    [['Prod-Web/Fleets/Green', 'green', ['image'], 1, 'rolling-update']]);
+  for (const [name, s] of Object.entries(out)) if (name !== 'Prod-Web') assert.deepEqual(s.serversReplaced, [], name);
+  assertCleanedUp();
+});
+
+test('a change with nothing image-related (a scaling schedule): no server line', { skip: missing }, () => {
+  const head = change('schedule', () => {
+    const file = path.join(repo, ENVIRONMENTS);
+    const text = fs.readFileSync(file, 'utf8');
+    const edited = text.replace('Cron = "0 20 * * *"', 'Cron = "0 21 * * *"');
+    assert.notEqual(edited, text, 'the prod after-hours schedule is in Environments.cs');
+    fs.writeFileSync(file, edited);
+  });
+  const json = path.join(root, 'schedule.json');
+  const r = runPrDiff(repo, ['--json-out', json, base, head], env);
+  show(r);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /\| updated \| `[^`]*ScheduledActionafter-hours[^`]*` \(`[^`]+`\) \| `AWS::AutoScaling::ScheduledAction` \| `Recurrence` \|/);
+  assert.doesNotMatch(r.stdout, /Servers replaced|replaces the servers|changes the launch template of/);
+  for (const [name, s] of Object.entries(JSON.parse(fs.readFileSync(json, 'utf8')))) assert.deepEqual(s.serversReplaced, [], name);
+  assertCleanedUp();
+});
