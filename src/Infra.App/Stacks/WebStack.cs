@@ -90,7 +90,6 @@ public sealed class WebStack : Stack
                 MinCapacity = settings.MinCapacity,
                 MaxCapacity = settings.MaxCapacity,
                 AppProcessCount = settings.AppProcessCount,
-                InstancePort = groups.InstancePort,
                 KeyPair = access.KeyPair,
                 AppSecret = secret.Secret,
                 Schedules = settings.Schedules,

@@ -109,8 +109,13 @@ public sealed partial class WebFleet : Construct
         check.InRange(nameof(props.AppProcessCount), processes, 1, 32);
         var basePort = props.AppBasePort ?? ComputeDefaults.AppBasePort;
         check.InRange(nameof(props.AppBasePort), basePort, 1024, 65535 - processes + 1);
-        var instancePort = props.InstancePort ?? ComputeDefaults.InstancePort;
+        // On a WebSecurityGroups App group the port is the one it opens to the load balancer: given once. A different
+        // one would add a second rule through the target group and leave the groups' rule pointing at nothing.
+        var groups = Security.WebSecurityGroups.Of(securityGroup);
+        var instancePort = props.InstancePort ?? groups?.InstancePort ?? ComputeDefaults.InstancePort;
         check.Port(nameof(props.InstancePort), instancePort);
+        if (groups is not null && instancePort != groups.InstancePort)
+            throw check.Fail(nameof(props.InstancePort), instancePort, $"unset or {groups.InstancePort}, the port {groups.Node.Path} opens to the load balancer (set it once, in WebSecurityGroupsProps.InstancePort)");
         if (instancePort >= basePort && instancePort < basePort + processes)
             throw check.Fail(nameof(props.InstancePort), instancePort, $"a port outside the app processes' range {basePort}-{basePort + processes - 1}");
         var healthPath = props.HealthCheckPath ?? ComputeDefaults.HealthCheckPath;

@@ -50,7 +50,10 @@ public sealed record WebFleetProps
     /// <summary>Port of the first app process on 127.0.0.1 (1024-65535). Default: 8001.</summary>
     public int? AppBasePort { get; init; }
 
-    /// <summary>Port nginx listens on for the load balancer. Default: 80.</summary>
+    /// <summary>
+    /// Port nginx listens on for the load balancer. Default: the port of <see cref="SecurityGroup"/> when it is a
+    /// <see cref="Security.WebSecurityGroups.App"/> group (which must then not differ), else 80.
+    /// </summary>
     public int? InstancePort { get; init; }
 
     /// <summary>Health path (starts with <c>/</c>). Default: <c>/health</c>.</summary>

@@ -20,6 +20,13 @@ public sealed class WebSecurityGroups : Construct
     /// <summary>The port the servers accept load-balancer traffic on.</summary>
     public int InstancePort { get; }
 
+    // The port each App group opens to its load balancer, so a fleet on that group takes it from here: the
+    // port is given once (WebFleetProps.InstancePort may repeat it, never contradict it).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ISecurityGroup, WebSecurityGroups> Owners = new();
+
+    /// <summary>The groups that made <paramref name="appGroup"/> (their <see cref="App"/>), or null for any other group.</summary>
+    public static WebSecurityGroups? Of(ISecurityGroup appGroup) => Owners.TryGetValue(appGroup, out var owner) ? owner : null;
+
     /// <summary>Creates the groups.</summary>
     public WebSecurityGroups(Construct scope, string id, WebSecurityGroupsProps props) : base(scope, id)
     {
@@ -76,5 +83,6 @@ public sealed class WebSecurityGroups : Construct
 
         LoadBalancer = lb;
         App = app;
+        Owners.AddOrUpdate(app, this);
     }
 }

@@ -53,6 +53,25 @@ public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFi
     }
 
     [Fact]
+    public void AFleetOnTheAppGroupTakesItsPort_GivenOnce()
+    {
+        var json = TestStacks.Synth(s =>
+        {
+            var vpc = TestStacks.Vpc(s);
+            var groups = new WebSecurityGroups(s, "Groups", new WebSecurityGroupsProps { Vpc = vpc, InstancePort = 8080 });
+            var lb = new Infra.Constructs.LoadBalancing.WebLoadBalancer(s, "Lb", new Infra.Constructs.LoadBalancing.WebLoadBalancerProps { Vpc = vpc, SecurityGroup = groups.LoadBalancer, AccessLogs = false });
+            var fleet = new Infra.Constructs.Compute.WebFleet(s, "Fleet", new Infra.Constructs.Compute.WebFleetProps { Vpc = vpc, SecurityGroup = groups.App });
+            lb.Route([new Infra.Constructs.LoadBalancing.WeightedTarget(fleet.TargetGroup, 1)]);
+            Rejections.Expect(() => new Infra.Constructs.Compute.WebFleet(s, "Other", new Infra.Constructs.Compute.WebFleetProps { Vpc = vpc, SecurityGroup = groups.App, InstancePort = 8081 }),
+                "Test/Other", "InstancePort").Message.Should().Contain("unset or 8080").And.Contain("Test/Groups");
+        }).Json();
+        json.ResourcesOf("AWS::ElasticLoadBalancingV2::TargetGroup").Single().Props["Port"]!.GetValue<int>().Should().Be(8080);
+        // One rule into the servers, on the one port: routing the target group added no second one.
+        json.ResourcesOf("AWS::EC2::SecurityGroupIngress").Where(r => r.Props["IpProtocol"]!.GetValue<string>() == "tcp")
+            .Select(r => r.Props["FromPort"]!.GetValue<int>()).Should().Equal(8080);
+    }
+
+    [Fact]
     public void NoSshIsOpenByDefault() =>
         f.DefaultJson.ToJsonString().Should().NotContain("\"FromPort\":22");
 
