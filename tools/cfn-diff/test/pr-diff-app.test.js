@@ -93,7 +93,7 @@ test('a new image for the idle color only: the report names only its fleet, exit
   assert.match(r.stdout, /^### Servers replaced$/m);
   const lines = r.stdout.split('\n').filter(l => /replaces the servers of|changes the launch template of/.test(l));
   assert.equal(lines.length, 1, lines.join('\n'));
-  assert.match(lines[0], /^- \*\*replaces the servers of `Prod-Web\/Fleets\/Green` \(green\)\*\* — image \(mapping `[A-Za-z0-9]+`: eu-west-1\); 1 server at its minimum; rolling update: /);
+  assert.match(lines[0], /^- \*\*replaces the servers of `Prod-Web\/Fleets\/Green` \(green\)\*\* — image \(mapping `[A-Za-z0-9]+`: eu-west-1\); 1 server at its minimum; instance refresh \(Rolling\): at least 100% healthy, at most 200%\.$/);
   assert.doesNotMatch(r.stdout, /servers of `[^`]*Blue`/);
   // The engine alone sees only a mapping change: no resource of Prod-Web changes.
   const out = JSON.parse(fs.readFileSync(json, 'utf8'));
