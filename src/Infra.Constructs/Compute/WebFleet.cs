@@ -176,10 +176,34 @@ public sealed partial class WebFleet : Construct
         {
             AssumedBy = new ServicePrincipal("ec2.amazonaws.com"),
             Description = $"Web servers of {Node.Path}",
-            // Session Manager access instead of SSH keys; the CodeDeploy agent also uses SSM-managed credentials.
-            ManagedPolicies = [ManagedPolicy.FromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")],
         });
         Role = role;
+        ParameterPrefix = $"/{envName}/web/";
+        // Session Manager (instead of SSH keys) and Run Command, and nothing else of Systems Manager: not
+        // AmazonSSMManagedInstanceCore, whose ssm:GetParameter(s) on * would let any server read every
+        // parameter, the private key InstanceAccess stores included. These agent actions take no resource.
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "SessionManagerAndRunCommand",
+            Actions =
+            [
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+                "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+            ],
+            Resources = ["*"],
+        }));
+        // The app's own configuration, if it keeps any in Parameter Store: its environment's prefix only.
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "OwnParameters",
+            Actions = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+            Resources =
+            [
+                Stack.Of(this).FormatArn(new ArnComponents { Service = "ssm", Resource = "parameter", ResourceName = $"{envName}/web" }),
+                Stack.Of(this).FormatArn(new ArnComponents { Service = "ssm", Resource = "parameter", ResourceName = $"{envName}/web/*" }),
+            ],
+        }));
         props.AppSecret?.GrantRead(role);
         Logs = (props.Logs?.Enabled ?? true) ? new Monitoring.FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
 
@@ -314,6 +338,12 @@ public sealed partial class WebFleet : Construct
         _refreshAlarms.Add(alarm);
         ApplyInstanceRefresh();
     }
+
+    /// <summary>
+    /// The Parameter Store prefix the servers may read (<c>/{EnvironmentName}/web/</c>); no other parameter is
+    /// readable by them.
+    /// </summary>
+    public string ParameterPrefix { get; } = "";
 
     /// <summary>How a launch-template change replaces the servers; null for a fleet scaled to zero (nothing to replace).</summary>
     public FleetUpdateStrategy? UpdateStrategy { get; }

@@ -48,6 +48,10 @@ public sealed class WebSecurityGroups : Construct
             var block = check.CidrBlock(nameof(props.AdminSshCidrs), c)!.Value;
             if (block.IsAnywhere)
                 throw check.Fail(nameof(props.AdminSshCidrs), c, "specific admin networks only; SSH from the whole internet is never allowed (use SSM Session Manager)");
+            // Not only /0: 0.0.0.0/1 plus 128.0.0.0/1 is the whole internet too.
+            var minPrefix = block.IsIPv4 ? Defaults.SecurityDefaults.AdminSshMinPrefixIPv4 : Defaults.SecurityDefaults.AdminSshMinPrefixIPv6;
+            if (block.PrefixLength < minPrefix)
+                throw check.Fail(nameof(props.AdminSshCidrs), c, $"an admin network of /{minPrefix} or narrower ({(block.IsIPv4 ? "IPv4" : "IPv6")}); wider blocks add up to the internet (use SSM Session Manager)");
         }
 
         var lb = new SecurityGroup(this, "LoadBalancer", new SecurityGroupProps

@@ -16,7 +16,8 @@ public sealed class WebSecurityGroupsProps
 
     /// <summary>
     /// Networks allowed to SSH (port 22) to the servers, e.g. a VPN range. Default: none, and SSH
-    /// is closed: operators use SSM Session Manager. <c>0.0.0.0/0</c> and <c>::/0</c> are rejected.
+    /// is closed: operators use SSM Session Manager. IPv4 blocks wider than /16 and IPv6 blocks wider than /48 are
+    /// rejected (<c>0.0.0.0/1</c> and <c>128.0.0.0/1</c> together are the whole internet).
     /// </summary>
     public IReadOnlyList<string>? AdminSshCidrs { get; init; }
 }

@@ -105,15 +105,19 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
     [Fact]
     public void InstanceRole_UsesSessionManagerAndNothingBroader()
     {
-        f.Default.HasResourceProperties("AWS::IAM::Role", new Dictionary<string, object>
-        {
-            ["AssumeRolePolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
-            {
-                ["Statement"] = new object[] { Match.ObjectLike(new Dictionary<string, object> { ["Principal"] = new Dictionary<string, object> { ["Service"] = "ec2.amazonaws.com" } }) },
-            }),
-            ["ManagedPolicyArns"] = new object[] { Match.ObjectLike(new Dictionary<string, object> { ["Fn::Join"] = Match.ArrayWith([Match.ArrayWith([":iam::aws:policy/AmazonSSMManagedInstanceCore"])]) }) },
-        });
+        var role = f.DefaultJson.ResourcesOf("AWS::IAM::Role").Single().Props;
+        role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray().Single()!["Principal"]!["Service"]!.GetValue<string>().Should().Be("ec2.amazonaws.com");
+        role.ContainsKey("ManagedPolicyArns").Should().BeFalse("AmazonSSMManagedInstanceCore would let every server read every SSM parameter");
         f.Default.ResourceCountIs("AWS::IAM::InstanceProfile", 1);
+        var statements = f.DefaultJson.ResourcesOf("AWS::IAM::Policy").Single().Props["PolicyDocument"]!["Statement"]!.AsArray();
+        var session = statements.Single(st => st!["Sid"]?.GetValue<string>() == "SessionManagerAndRunCommand")!;
+        session["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Should().OnlyContain(a => a.StartsWith("ssmmessages:") || a.StartsWith("ec2messages:") || a == "ssm:UpdateInstanceInformation");
+        // Parameter Store: only the environment's own prefix, and no other statement grants any ssm action.
+        var parameters = statements.Single(st => st!["Sid"]?.GetValue<string>() == "OwnParameters")!;
+        parameters["Resource"]!.AsArray().Select(r => TemplateExtensions.RenderText(r)).Should().OnlyContain(r => r.EndsWith(":parameter/default/web") || r.EndsWith(":parameter/default/web/*"));
+        statements.Where(st => st!["Sid"]?.GetValue<string>() is not ("SessionManagerAndRunCommand" or "OwnParameters"))
+            .SelectMany(st => st!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()) : [st!["Action"]!.GetValue<string>()])
+            .Should().NotContain(a => a.StartsWith("ssm:"));
     }
 
     [Fact]

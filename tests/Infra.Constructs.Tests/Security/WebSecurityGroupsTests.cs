@@ -116,11 +116,25 @@ public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFi
     [Theory]
     [InlineData("0.0.0.0/0")]
     [InlineData("::/0")]
-    public void RejectsSshFromTheWholeInternet(string cidr)
+    [InlineData("0.0.0.0/1")]
+    [InlineData("128.0.0.0/1")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("172.16.0.0/15")]
+    [InlineData("2000::/3")]
+    [InlineData("2001:db8::/47")]
+    public void RejectsSshFromTheWholeInternetOrBlocksThatAddUpToIt(string cidr)
     {
         var stack = TestStacks.NewStack();
         Rejections.Expect(() => new WebSecurityGroups(stack, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(stack), AdminSshCidrs = [cidr] }), "Test/Groups", "AdminSshCidrs")
             .Message.Should().Contain("Session Manager");
+    }
+
+    [Fact]
+    public void AcceptsAdminNetworksAtTheMinimumPrefix()
+    {
+        var stack = TestStacks.NewStack();
+        var act = () => new WebSecurityGroups(stack, "Groups", new WebSecurityGroupsProps { Vpc = TestStacks.Vpc(stack), AdminSshCidrs = ["172.16.0.0/16", "2001:db8::/48", "203.0.113.7/32"] });
+        act.Should().NotThrow();
     }
 
     [Fact]

@@ -26,7 +26,7 @@ const ID = {
 function webStack({ images = {}, minSize = { Blue: '2', Green: '1' }, withMetadata = true } = {}) {
   const t = {
     Mappings: {
-      LoadBalancerElbLogAccountsC4F6EDB2: { 'eu-west-1': { account: '156460612806' }, 'us-east-1': { account: '127311923021' } },
+      LoadBalancerElbLogAccountsC4F6EDB2: { 'eu-west-1': { account: '111111111111' }, 'us-east-1': { account: '222222222222' } },
     },
     Parameters: {
       [SSM_PARAM]: { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64' },
