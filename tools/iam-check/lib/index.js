@@ -2,7 +2,7 @@
 // isAllowed(): asks an IAM policy evaluation engine (@cloud-copilot/iam-simulate, AGPL-3.0, a
 // test-time tool only: it is never part of the Infra.Constructs package) whether a request is allowed
 // by a role of a synthesized template. README.md.
-const { runSimulation } = require('@cloud-copilot/iam-simulate');
+const { runSimulation, runUnsafeSimulation } = require('@cloud-copilot/iam-simulate');
 const T = require('./template');
 
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -62,9 +62,25 @@ async function simulate(q) {
       ...(q.resourcePolicy ? { resourcePolicy: q.resourcePolicy } : {}),
     };
   }
+  // runSimulation validates the policies, the action, the resource type and the context keys against
+  // AWS's service reference, and drops context keys that reference does not list for the action.
   const out = await runSimulation(simulation, {});
   if (out.errors) throw new Error(`the engine refused the question: ${JSON.stringify(out.errors)}`);
-  return { result: out.analysis?.result, analysis: out.analysis, simulation };
+  if (out.resultType !== 'single') throw new Error(`expected one resource, got a wildcard request (${resource})`);
+  const ignored = out.result.ignoredContextKeys || [];
+  if (ignored.length === 0) return { result: out.overallResult, analysis: out.result.analysis, simulation, ignoredContextKeys: [] };
+  // That reference lists GitHub's claims such as job_workflow_ref for sts:AssumeRoleWithWebIdentity, but
+  // not the generic OIDC keys PROVIDER:sub and PROVIDER:aud (documented in the IAM guide instead). A
+  // dropped key would read as missing and silently deny, so the same request (already validated above)
+  // is evaluated again by the engine's core evaluator with every context key.
+  // (runUnsafeSimulation 0.1.173 loads the resource policy without a name and then reads its name:
+  // hand it the policy in the engine's own "already validated" form, which carries one.)
+  const unsafe = simulation.resourcePolicy
+    ? { ...simulation, resourcePolicy: { __validated: true, policyDocument: simulation.resourcePolicy, metadata: { name: 'ResourcePolicy' }, errors: [] } }
+    : simulation;
+  const result = runUnsafeSimulation(unsafe, {}); // only the decision, no per-statement explanation
+  if (typeof result !== 'string') throw new Error(`unexpected answer from the engine: ${JSON.stringify(result)}`);
+  return { result, analysis: undefined, simulation, ignoredContextKeys: ignored };
 }
 
 /** True when the engine's answer is Allowed. Same arguments as simulate(). */
