@@ -145,7 +145,7 @@ public sealed partial class GitHubOidcRoles : Construct
             });
             roles[name] = new Role(this, "DeployRole" + name, new RoleProps
             {
-                Description = $"cdk deploy ({name}) from {repository} (GitHub OIDC {Subject(repository, target)}{(workflowRef is null ? "" : ", " + target.Workflow)}): assumes the CDK bootstrap roles of account {account} only",
+                Description = $"cdk deploy ({name}) from {repository} (GitHub OIDC {Subject(repository, target)}{(workflowRef is null ? "" : ", " + target.Workflow)}): assumes the CDK bootstrap roles of {(target.Account is null ? "this account" : "account " + target.Account)} only",
                 AssumedBy = Trust(Subject(repository, target), workflowRef),
                 MaxSessionDuration = Duration.Hours(1),
                 ManagedPolicies = [policy],
