@@ -1,6 +1,7 @@
 'use strict';
 // The reference app's Ci-Identity stack, synthesized as docs/ci-cd.md deploys it in one account
-// (bash tools/synth -c githubRepository=my-org/my-infra -c account=111111111111 -c region=eu-west-1),
+// (bash tools/synth -c githubRepository=my-org/my-infra -c account=111111111111 -c region=eu-west-1
+// Ci-Identity: only that stack, whose synth needs no AWS lookups),
 // evaluated by the IAM engine: which GitHub tokens can assume which role, and what each role may
 // assume. IAM_CHECK_CI_IDENTITY_TEMPLATE=FILE reuses a template synthesized that way.
 const test = require('node:test');
@@ -29,7 +30,7 @@ test.before(() => {
   if (!file) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-check-'));
     const repoRoot = path.resolve(__dirname, '..', '..', '..');
-    execFileSync('bash', ['tools/synth', '-c', `githubRepository=${REPO}`, '-c', `account=${ACCOUNT}`, '-c', 'region=eu-west-1', '--output', out],
+    execFileSync('bash', ['tools/synth', '-c', `githubRepository=${REPO}`, '-c', `account=${ACCOUNT}`, '-c', 'region=eu-west-1', '--output', out, 'Ci-Identity'],
       { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
     file = path.join(out, 'Ci-Identity.template.json');
   }
