@@ -24,11 +24,14 @@ const trustsAccount = account => ({ Version: '2012-10-17', Statement: [{ Effect:
 
 let template;
 let role;
+let synthDir;
+
+test.after(() => { if (synthDir) fs.rmSync(synthDir, { recursive: true, force: true }); });
 
 test.before(() => {
   let file = process.env.IAM_CHECK_CI_IDENTITY_TEMPLATE;
   if (!file) {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-check-'));
+    const out = synthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-check-'));
     const repoRoot = path.resolve(__dirname, '..', '..', '..');
     execFileSync('bash', ['tools/synth', '-c', `githubRepository=${REPO}`, '-c', `account=${ACCOUNT}`, '-c', 'region=eu-west-1', '--output', out, 'Ci-Identity'],
       { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
