@@ -43,38 +43,95 @@ public class CiIdentityStackTests(CiIdentityStackTests.Fixture f) : IClassFixtur
     public void IsNamedCiIdentityAndOutputsTheRoleArnsForTheRepositoryVariables()
     {
         f.StackName.Should().Be("Ci-Identity");
-        f.Template["Outputs"]!.AsObject().Select(o => o.Key).Should().BeEquivalentTo(["DiffRoleArn", "DeployRoleArn", "OidcProviderArn"]);
+        f.Template["Outputs"]!.AsObject().Select(o => o.Key).Should().BeEquivalentTo(["DiffRoleArn", "DevDeployRoleArn", "ProdDeployRoleArn", "OidcProviderArn"]);
         f.Resources("AWS::IAM::OIDCProvider").Should().ContainSingle();
     }
 
-    [Fact]
-    public void DeployRoleTrustsMainAndTheProductionEnvironmentOfDeployYml()
+    private const string Repo = "example-org/infra-constructs";
+    private const string DeployYmlOnMain = Repo + "/.github/workflows/deploy.yml@refs/heads/main";
+
+    [Theory]
+    [InlineData("GitHubDeployRoleDev", "repo:" + Repo + ":environment:dev")]
+    [InlineData("GitHubDeployRoleProd", "repo:" + Repo + ":environment:production")]
+    public void EachDeployRoleTrustsOnlyItsEnvironmentOfDeployYmlOnMain(string role, string subject)
     {
-        var sub = f.Role("GitHubDeployRole")["AssumeRolePolicyDocument"]!["Statement"]![0]!["Condition"]!["StringEquals"]!["token.actions.githubusercontent.com:sub"]!;
-        sub.AsArray().Select(s => s!.GetValue<string>()).Should().Equal(
-            "repo:example-org/infra-constructs:ref:refs/heads/main",
-            "repo:example-org/infra-constructs:environment:production");
+        var statements = f.Role(role)["AssumeRolePolicyDocument"]!["Statement"]!.AsArray();
+        statements.Should().ContainSingle();
+        var condition = statements[0]!["Condition"]!.AsObject();
+        condition.Select(c => c.Key).Should().Equal("StringEquals");
+        condition["StringEquals"]!.AsObject().ToDictionary(c => c.Key, c => c.Value!.GetValue<string>()).Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["token.actions.githubusercontent.com:aud"] = "sts.amazonaws.com",
+            ["token.actions.githubusercontent.com:sub"] = subject,
+            ["token.actions.githubusercontent.com:job_workflow_ref"] = DeployYmlOnMain,
+        });
+    }
+
+    /// <summary>
+    /// Which roles a token's claims satisfy, by the trust policies' StringEquals (all keys must match, as
+    /// IAM requires). A first guard; tools/iam-check evaluates the same templates with an IAM engine.
+    /// </summary>
+    private IEnumerable<string> RolesReachableBy(string subject, string? jobWorkflowRef) =>
+        f.Resources("AWS::IAM::Role").Where(r => r.Props["AssumeRolePolicyDocument"]!["Statement"]!.AsArray().Any(st =>
+        {
+            var claims = new Dictionary<string, string?>
+            {
+                ["token.actions.githubusercontent.com:aud"] = "sts.amazonaws.com",
+                ["token.actions.githubusercontent.com:sub"] = subject,
+                ["token.actions.githubusercontent.com:job_workflow_ref"] = jobWorkflowRef,
+            };
+            var cond = st!["Condition"]!.AsObject();
+            return cond.Count == 1 && cond["StringEquals"] is JsonObject eq && eq.All(c =>
+                claims.GetValueOrDefault(c.Key) is { } v && (c.Value is JsonArray a ? a.Any(x => x!.GetValue<string>() == v) : c.Value!.GetValue<string>() == v));
+        })).Select(r => r.Id[..^8]); // logical id without the CDK's 8-character hash
+
+    [Fact]
+    public void TheDevJobCannotReachTheProdDeployRoleAndAPullRequestReachesNeither()
+    {
+        RolesReachableBy($"repo:{Repo}:environment:dev", DeployYmlOnMain).Should().Equal("GitHubDeployRoleDev");
+        RolesReachableBy($"repo:{Repo}:environment:production", DeployYmlOnMain).Should().Equal("GitHubDeployRoleProd");
+        // Any other workflow, or deploy.yml from another branch, reaches no deploy role, even in production.
+        RolesReachableBy($"repo:{Repo}:environment:production", Repo + "/.github/workflows/pr.yml@refs/heads/main").Should().BeEmpty();
+        RolesReachableBy($"repo:{Repo}:environment:production", Repo + "/.github/workflows/deploy.yml@refs/heads/topic").Should().BeEmpty();
+        // A job on main without an environment reaches no deploy role any more.
+        RolesReachableBy($"repo:{Repo}:ref:refs/heads/main", DeployYmlOnMain).Should().BeEmpty();
+        RolesReachableBy($"repo:{Repo}:pull_request", Repo + "/.github/workflows/pr.yml@refs/pull/7/merge").Should().Equal("GitHubDiffRole");
     }
 
     [Fact]
-    public void DiffRoleReadsOnlyTheReferenceEnvironmentsStacksInTheirRegion()
+    public void DiffRoleReadsOnlyTheReferenceEnvironmentsStacksInTheirRegionAndAssumesNoRole()
     {
         var statements = f.Statements("GitHubDiffRole");
-        var read = statements.Single(s => s!["Sid"]!.GetValue<string>() == "ReadStackTemplates")!["Resource"]!.AsArray().Select(TemplateText).ToList();
+        statements.Select(s => s!["Sid"]!.GetValue<string>()).Should().Equal("ReadStackTemplates");
+        var read = statements.Single()!["Resource"]!.AsArray().Select(TemplateText).ToList();
         read.Should().BeEquivalentTo(
             "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/Dev-*/*",
             "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/Prod-*/*",
             "arn:${Ref:AWS::Partition}:cloudformation:eu-west-1:111111111111:stack/ApiGateway-Account*/*");
-        var lookup = statements.Single(s => s!["Sid"]!.GetValue<string>() == "AssumeCdkLookupRole")!["Resource"]!;
-        TemplateText(lookup).Should().Be("arn:${Ref:AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1");
+        f.Template.ToJsonString().Should().NotContain("lookup-role\"", "no role of this stack but the deploy roles may assume the lookup role").And.Contain("cdk-hnb659fds-lookup-role-");
     }
 
     [Fact]
-    public void WorkflowsUseTheSubjectsTheDeployRoleTrusts()
+    public void BothDeployRolesReachTheOneAccountsBootstrapRolesWhenDevAndProdShareIt()
+    {
+        // -c account=111111111111 puts dev and prod in one account: the trust policies separate the jobs,
+        // the identity policies cannot (one bootstrap deploy role per account and qualifier). docs/ci-cd.md.
+        var dev = f.Statements("GitHubDeployRoleDev").Single()!["Resource"]!.AsArray().Select(TemplateText).ToList();
+        var prod = f.Statements("GitHubDeployRoleProd").Single()!["Resource"]!.AsArray().Select(TemplateText).ToList();
+        dev.Should().Equal(prod).And.Contain("arn:${Ref:AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-deploy-role-111111111111-eu-west-1");
+    }
+
+    [Fact]
+    public void WorkflowsUseTheRolesOfTheirJobs()
     {
         var deploy = File.ReadAllText(Path.Combine(RepoRoot(), ".github", "workflows", "deploy.yml"));
-        deploy.Should().Contain($"environment: {CiIdentitySettings.ProductionEnvironment}").And.Contain($"branches: [{CiIdentitySettings.DeployBranch}]");
-        deploy.Should().Contain("vars.AWS_DEPLOY_ROLE_ARN");
+        deploy.Should().Contain($"branches: [{CiIdentitySettings.DeployBranch}]");
+        var prodStart = deploy.IndexOf("\n  prod:", StringComparison.Ordinal);
+        prodStart.Should().BePositive();
+        var (devJob, prodJob) = (deploy[..prodStart], deploy[prodStart..]);
+        devJob.Should().Contain("environment: dev").And.Contain("vars.AWS_DEPLOY_ROLE_ARN_DEV").And.NotContain("AWS_DEPLOY_ROLE_ARN_PROD");
+        prodJob.Should().Contain($"environment: {CiIdentitySettings.ProductionEnvironment}").And.Contain("vars.AWS_DEPLOY_ROLE_ARN_PROD").And.NotContain("AWS_DEPLOY_ROLE_ARN_DEV");
+        deploy.Should().NotContain("vars.AWS_DEPLOY_ROLE_ARN }}");
         File.ReadAllText(Path.Combine(RepoRoot(), ".github", "workflows", "pr.yml")).Should().Contain("vars.AWS_DIFF_ROLE_ARN");
     }
 

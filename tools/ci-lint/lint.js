@@ -6,7 +6,12 @@
 //   2. shellcheck on every `run:` script of the workflows (${{ }} replaced as actionlint does),
 //      with GitHub's default shell (bash -e -o pipefail), and
 //   3. shellcheck on every tracked bash script under tools/ and deploy/.
-//   4. A planted broken workflow must be caught (so a silent linter never passes vacuously).
+//   4. OIDC trigger rule: a workflow that can request an OIDC token (`id-token: write`, or
+//      `write-all`, at workflow or job level) must not run on pull_request_target, issue_comment or
+//      workflow_run: those run with the base repository's privileges on events anyone can cause,
+//      often with code or data from a fork (docs/ci-cd.md).
+//   5. Planted workflows must be caught (so a silent linter never passes vacuously): a broken one by
+//      actionlint, an OIDC one on pull_request_target by rule 4 (and a clean one must pass it).
 // One check per file (and the planted one); prints "ok"/"FAIL" lines and "N passed, N failed".
 'use strict';
 const fs = require('fs');
@@ -55,6 +60,32 @@ function runScripts(doc) {
   return out;
 }
 
+// Triggers that run with the base repository's privileges on events outsiders can cause.
+const UNSAFE_OIDC_TRIGGERS = ['pull_request_target', 'issue_comment', 'workflow_run'];
+
+function triggersOf(doc) {
+  // YAML 1.2 keeps `on` a string; a YAML 1.1 parser would make it `true`.
+  const on = doc?.on ?? doc?.[true];
+  if (typeof on === 'string') return [on];
+  if (Array.isArray(on)) return on.map(String);
+  if (on && typeof on === 'object') return Object.keys(on);
+  return [];
+}
+
+const grantsIdToken = permissions =>
+  permissions === 'write-all' || (permissions && typeof permissions === 'object' && permissions['id-token'] === 'write');
+
+// Rule 4: problems (empty when fine) for one parsed workflow.
+function oidcTriggerProblems(doc, file) {
+  const unsafe = triggersOf(doc).filter(t => UNSAFE_OIDC_TRIGGERS.includes(t));
+  if (unsafe.length === 0) return [];
+  const where = [];
+  if (grantsIdToken(doc?.permissions)) where.push('the workflow');
+  for (const [jobId, job] of Object.entries(doc?.jobs || {})) if (grantsIdToken(job?.permissions)) where.push(`job ${jobId}`);
+  return where.map(w => `${file}: ${w} requests an OIDC token (id-token: write) in a workflow triggered by ${unsafe.join(', ')}: ` +
+    'such events run with the repository\'s privileges for anyone who can open a pull request or comment; move the AWS step to a push or pull_request workflow');
+}
+
 (async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-lint-'));
   try {
@@ -66,6 +97,9 @@ function runScripts(doc) {
       const rel = `.github/workflows/${f}`;
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
       record(`actionlint ${rel}`, await actionlint(text, rel));
+      let parsed = null;
+      try { parsed = YAML.parse(text); } catch (e) { /* actionlint reports the syntax error */ }
+      record(`no OIDC token on pull_request_target/issue_comment/workflow_run in ${rel}`, parsed ? oidcTriggerProblems(parsed, rel) : []);
       if (!haveShellcheck) continue;
       const problems = [];
       runScripts(YAML.parse(text)).forEach(({ where, script }, n) => {
@@ -96,6 +130,20 @@ function runScripts(doc) {
     const planted = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.no_such_context_key }}\n      - uses: actions/checkout@v4\n        with: { no-such-input: 1 }\n';
     const caught = await actionlint(planted, 'planted.yml');
     record('actionlint catches a planted broken workflow', caught.length >= 2 ? [] : [`expected 2 findings, got: ${JSON.stringify(caught)}`]);
+
+    // The OIDC trigger rule must catch each unsafe trigger, with the permission at job or workflow
+    // level, in each form of `on:`; and must leave a push/pull_request workflow with the token alone.
+    const plantedOidc = [
+      ['pull_request_target, job level', 'on:\n  pull_request_target:\n    types: [opened]\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    permissions:\n      id-token: write\n    steps:\n      - run: echo x\n'],
+      ['issue_comment, workflow level', 'on: issue_comment\npermissions:\n  id-token: write\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo x\n'],
+      ['workflow_run in a list, write-all', 'on: [push, workflow_run]\npermissions: write-all\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo x\n'],
+    ];
+    const missed = plantedOidc.filter(([, y]) => oidcTriggerProblems(YAML.parse(y), 'planted.yml').length === 0).map(([n]) => `not caught: ${n}`);
+    const clean = 'on:\n  push:\n  pull_request:\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    permissions:\n      id-token: write\n    steps:\n      - run: echo x\n';
+    const noTokenOnTarget = 'on: pull_request_target\npermissions:\n  contents: read\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo x\n';
+    for (const [n, y] of [['push + pull_request with a token', clean], ['pull_request_target without a token', noTokenOnTarget]])
+      if (oidcTriggerProblems(YAML.parse(y), 'planted.yml').length !== 0) missed.push(`wrongly caught: ${n}`);
+    record('the OIDC trigger rule catches planted workflows (and only those)', missed);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ using Infra.Constructs.Tests.Support;
 
 namespace Infra.Constructs.Tests.CiCd;
 
-/// <summary>Default props: a created provider, the main branch, the default qualifier, the stack's region.</summary>
+/// <summary>Default props and one target: a created provider, the main branch, the default qualifier, the stack's region.</summary>
 public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixture<GitHubOidcRolesTests.Fixture>
 {
     public sealed class Fixture
@@ -15,7 +15,7 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
 
         public Fixture()
         {
-            Template = TestStacks.Synth(s => _ = new GitHubOidcRoles(s, "Ci", new GitHubOidcRolesProps { Repository = "example-org/infra-constructs" }));
+            Template = TestStacks.Synth(s => _ = new GitHubOidcRoles(s, "Ci", new GitHubOidcRolesProps { Repository = "example-org/infra-constructs", DeployTargets = [new() { Name = "Main", Branch = "main" }] }));
             Json = Template.Json();
         }
 
@@ -69,7 +69,7 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
 
     [Fact]
     public void DeployRoleTrustsOnlyTheMainBranchOfTheRepository() =>
-        Exact(f.Role("CiDeployRole")["AssumeRolePolicyDocument"], $$"""
+        Exact(f.Role("CiDeployRoleMain")["AssumeRolePolicyDocument"], $$"""
         {
           "Statement": [{
             "Action": "sts:AssumeRoleWithWebIdentity",
@@ -94,15 +94,10 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
     }
 
     [Fact]
-    public void DiffRoleCanOnlyAssumeTheLookupRoleAndReadStacks() =>
+    public void DiffRoleCanOnlyReadStacksNotAssumeTheLookupRole() =>
+        // The lookup role holds ReadOnlyAccess: assuming it would let pull requests read the whole account.
         Exact(f.Statements("CiDiffRole"), """
         [
-          {
-            "Sid": "AssumeCdkLookupRole",
-            "Action": "sts:AssumeRole",
-            "Effect": "Allow",
-            "Resource": "arn:${Ref:AWS::Partition}:iam::${Ref:AWS::AccountId}:role/cdk-hnb659fds-lookup-role-${Ref:AWS::AccountId}-${Ref:AWS::Region}"
-          },
           {
             "Sid": "ReadStackTemplates",
             "Action": ["cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
@@ -115,7 +110,7 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
     [Fact]
     public void DeployRoleCanOnlyAssumeTheFourCdkBootstrapRoles()
     {
-        var statements = f.Statements("CiDeployRole").AsArray();
+        var statements = f.Statements("CiDeployRoleMain").AsArray();
         var statement = statements.Should().ContainSingle().Subject!;
         statement["Sid"]!.GetValue<string>().Should().Be("AssumeCdkBootstrapRoles");
         statement["Action"]!.GetValue<string>().Should().Be("sts:AssumeRole");
@@ -153,12 +148,6 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
     [InlineData("Repository", null)]
     [InlineData("ExistingProviderArn", "arn:aws:iam::111111111111:oidc-provider/gitlab.com")]
     [InlineData("ExistingProviderArn", "arn:aws:iam::1111:oidc-provider/token.actions.githubusercontent.com")]
-    [InlineData("DeployBranches", "main,feature/*")]
-    [InlineData("DeployBranches", "../main")]
-    [InlineData("DeployBranches", "topic.lock")]
-    [InlineData("DeployBranches", "")]
-    [InlineData("DeployEnvironments", "prod*")]
-    [InlineData("DeployEnvironments", "my env")]
     [InlineData("Qualifier", "toolongqualifier")]
     [InlineData("Qualifier", "bad.q")]
     [InlineData("Regions", "eu-west")]
@@ -168,24 +157,66 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
     public void RejectsBadProps(string property, string? value)
     {
         IReadOnlyList<string> List(string? v) => string.IsNullOrEmpty(v) ? [] : v.Split(',');
+        IReadOnlyList<GitHubDeployTarget> main = [new() { Name = "Main", Branch = "main" }];
         var props = property switch
         {
-            "Repository" => new GitHubOidcRolesProps { Repository = value },
-            "ExistingProviderArn" => new GitHubOidcRolesProps { Repository = "o/r", ExistingProviderArn = value },
-            // An empty branch list is only wrong when there is no environment either.
-            "DeployBranches" => new GitHubOidcRolesProps { Repository = "o/r", DeployBranches = List(value) },
-            "DeployEnvironments" => new GitHubOidcRolesProps { Repository = "o/r", DeployEnvironments = List(value) },
-            "Qualifier" => new GitHubOidcRolesProps { Repository = "o/r", Qualifier = value },
-            "Regions" => new GitHubOidcRolesProps { Repository = "o/r", Regions = List(value) },
-            _ => new GitHubOidcRolesProps { Repository = "o/r", DiffStackNames = List(value) },
+            "Repository" => new GitHubOidcRolesProps { Repository = value, DeployTargets = main },
+            "ExistingProviderArn" => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, ExistingProviderArn = value },
+            "Qualifier" => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, Qualifier = value },
+            "Regions" => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, Regions = List(value) },
+            _ => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, DiffStackNames = List(value) },
         };
         Rejections.Expect(() => new GitHubOidcRoles(TestStacks.NewStack(), "Ci", props), "Test/Ci", property);
     }
 
+    [Theory]
+    [InlineData("DeployTargets", "")]
+    [InlineData("Name", "1st")]
+    [InlineData("Name", "prod-eu")]
+    [InlineData("Environment", "both")]
+    [InlineData("Environment", "neither")]
+    [InlineData("Environment", "prod*")]
+    [InlineData("Environment", "my env")]
+    [InlineData("Branch", "feature/*")]
+    [InlineData("Branch", "../main")]
+    [InlineData("Branch", "topic.lock")]
+    [InlineData("Workflow", "deploy.yml")]
+    [InlineData("Workflow", ".github/workflows/*.yml")]
+    [InlineData("WorkflowBranch", "ma*")]
+    [InlineData("Account", "1111")]
+    [InlineData("Qualifier", "bad.q")]
+    [InlineData("Regions", "eu-west")]
+    [InlineData("DeployTargets", "same-name")]
+    [InlineData("DeployTargets", "same-subject")]
+    public void RejectsBadTargets(string property, string value)
+    {
+        GitHubDeployTarget T(string v) => property switch
+        {
+            "Name" => new() { Name = v, Environment = "dev" },
+            "Environment" when v == "both" => new() { Name = "Dev", Environment = "dev", Branch = "main" },
+            "Environment" when v == "neither" => new() { Name = "Dev" },
+            "Environment" => new() { Name = "Dev", Environment = v },
+            "Branch" => new() { Name = "Dev", Branch = v },
+            "Workflow" => new() { Name = "Dev", Environment = "dev", Workflow = v },
+            "WorkflowBranch" => new() { Name = "Dev", Environment = "dev", Workflow = ".github/workflows/deploy.yml", WorkflowBranch = v },
+            "Account" => new() { Name = "Dev", Environment = "dev", Account = v },
+            "Qualifier" => new() { Name = "Dev", Environment = "dev", Qualifier = v },
+            _ => new() { Name = "Dev", Environment = "dev", Regions = v.Split(',') },
+        };
+        IReadOnlyList<GitHubDeployTarget> targets = (property, value) switch
+        {
+            ("DeployTargets", "") => [],
+            ("DeployTargets", "same-name") => [new() { Name = "Dev", Environment = "dev" }, new() { Name = "Dev", Environment = "production" }],
+            ("DeployTargets", _) => [new() { Name = "Dev", Environment = "production" }, new() { Name = "Prod", Environment = "production" }],
+            _ => [T(value)],
+        };
+        Rejections.Expect(() => new GitHubOidcRoles(TestStacks.NewStack(), "Ci", new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = targets }), "Test/Ci", property);
+    }
+
     [Fact]
-    public void EnvironmentsAloneMayDeploy() =>
-        FluentActions.Invoking(() => new GitHubOidcRoles(TestStacks.NewStack(), "Ci", new GitHubOidcRolesProps { Repository = "o/r", DeployBranches = [], DeployEnvironments = ["production"] }))
-            .Should().NotThrow();
+    public void DeployRoleNamesAnUnknownTarget() =>
+        FluentActions.Invoking(() => new GitHubOidcRoles(TestStacks.NewStack(), "Ci", new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = [new() { Name = "Prod", Environment = "production" }] }).DeployRole("Dev"))
+            .Should().Throw<KeyNotFoundException>().WithMessage("*no deploy target Dev*Prod*");
 
     /// <summary>Asserts JSON equality (key order aside); <c>Fn::Join</c>s are compared as text (<see cref="TemplateExtensions.RenderText"/>).</summary>
     internal static void Exact(JsonNode? actual, string expectedJson)
@@ -204,7 +235,10 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
     };
 }
 
-/// <summary>An imported provider, branch and environment subjects, a qualifier, two regions and named stacks, in a pinned stack.</summary>
+/// <summary>
+/// An imported provider, three targets (two branches; a production environment restricted to deploy.yml on
+/// main, in another account with its own qualifier), a qualifier, two regions and named stacks, in a pinned stack.
+/// </summary>
 public class GitHubOidcRolesImportTests(GitHubOidcRolesImportTests.Fixture f) : IClassFixture<GitHubOidcRolesImportTests.Fixture>
 {
     private const string ProviderArn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
@@ -221,8 +255,12 @@ public class GitHubOidcRolesImportTests(GitHubOidcRolesImportTests.Fixture f) : 
             {
                 Repository = "Example-Org/infra.constructs",
                 ExistingProviderArn = ProviderArn,
-                DeployBranches = ["main", "release/2.x"],
-                DeployEnvironments = ["production"],
+                DeployTargets =
+                [
+                    new() { Name = "Main", Branch = "main" },
+                    new() { Name = "Release", Branch = "release/2.x", Workflow = ".github/workflows/deploy.yml" },
+                    new() { Name = "Prod", Environment = "production", Workflow = ".github/workflows/deploy.yml", Account = "222222222222", Qualifier = "prod01", Regions = ["eu-west-1"] },
+                ],
                 Qualifier = "infra01",
                 Regions = ["eu-west-1", "us-east-1"],
                 DiffStackNames = ["Dev-*", "Prod-*"],
@@ -250,19 +288,49 @@ public class GitHubOidcRolesImportTests(GitHubOidcRolesImportTests.Fixture f) : 
     }
 
     [Fact]
-    public void DeployRoleTrustsEachBranchAndEnvironmentExactly() =>
-        GitHubOidcRolesTests.Exact(f.Role("CiDeployRole")["AssumeRolePolicyDocument"]!["Statement"]![0]!["Condition"], """
+    public void EachTargetHasARoleOfItsOwnTrustingOneSubject()
+    {
+        f.Template.ResourceCountIs("AWS::IAM::Role", 4);
+        GitHubOidcRolesTests.Exact(f.Role("CiDeployRoleMain")["AssumeRolePolicyDocument"]!["Statement"]![0]!["Condition"], """
         {
           "StringEquals": {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": [
-              "repo:Example-Org/infra.constructs:ref:refs/heads/main",
-              "repo:Example-Org/infra.constructs:ref:refs/heads/release/2.x",
-              "repo:Example-Org/infra.constructs:environment:production"
-            ]
+            "token.actions.githubusercontent.com:sub": "repo:Example-Org/infra.constructs:ref:refs/heads/main"
           }
         }
         """);
+        // The workflow file must come from the target's own branch unless WorkflowBranch says otherwise.
+        GitHubOidcRolesTests.Exact(f.Role("CiDeployRoleRelease")["AssumeRolePolicyDocument"]!["Statement"]![0]!["Condition"], """
+        {
+          "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:Example-Org/infra.constructs:ref:refs/heads/release/2.x",
+            "token.actions.githubusercontent.com:job_workflow_ref": "Example-Org/infra.constructs/.github/workflows/deploy.yml@refs/heads/release/2.x"
+          }
+        }
+        """);
+    }
+
+    [Fact]
+    public void ProdRoleTrustsOnlyTheProductionEnvironmentOfDeployYmlOnMain() =>
+        GitHubOidcRolesTests.Exact(f.Role("CiDeployRoleProd")["AssumeRolePolicyDocument"]!["Statement"]![0]!["Condition"], """
+        {
+          "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:Example-Org/infra.constructs:environment:production",
+            "token.actions.githubusercontent.com:job_workflow_ref": "Example-Org/infra.constructs/.github/workflows/deploy.yml@refs/heads/main"
+          }
+        }
+        """);
+
+    [Fact]
+    public void ProdRoleAssumesOnlyItsOwnAccountsBootstrapRoles()
+    {
+        var resources = f.Statements("CiDeployRoleProd")[0]!["Resource"]!.AsArray().Select(TemplateExtensions.RenderText).ToList();
+        resources.Should().Equal(
+            from kind in new[] { "deploy", "file-publishing", "image-publishing", "lookup" }
+            select $"arn:${{Ref:AWS::Partition}}:iam::222222222222:role/cdk-prod01-{kind}-role-222222222222-eu-west-1");
+    }
 
     [Fact]
     public void DiffRoleStillTrustsOnlyPullRequests() =>
@@ -280,15 +348,6 @@ public class GitHubOidcRolesImportTests(GitHubOidcRolesImportTests.Fixture f) : 
         GitHubOidcRolesTests.Exact(f.Statements("CiDiffRole"), """
         [
           {
-            "Sid": "AssumeCdkLookupRole",
-            "Action": "sts:AssumeRole",
-            "Effect": "Allow",
-            "Resource": [
-              "arn:${Ref:AWS::Partition}:iam::111111111111:role/cdk-infra01-lookup-role-111111111111-eu-west-1",
-              "arn:${Ref:AWS::Partition}:iam::111111111111:role/cdk-infra01-lookup-role-111111111111-us-east-1"
-            ]
-          },
-          {
             "Sid": "ReadStackTemplates",
             "Action": ["cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
             "Effect": "Allow",
@@ -305,7 +364,7 @@ public class GitHubOidcRolesImportTests(GitHubOidcRolesImportTests.Fixture f) : 
     [Fact]
     public void DeployRoleAssumesTheQualifiedBootstrapRolesInEachRegion()
     {
-        var resources = f.Statements("CiDeployRole")[0]!["Resource"]!.AsArray().Select(TemplateExtensions.RenderText).ToList();
+        var resources = f.Statements("CiDeployRoleMain")[0]!["Resource"]!.AsArray().Select(TemplateExtensions.RenderText).ToList();
         resources.Should().Equal(
             from region in new[] { "eu-west-1", "us-east-1" }
             from kind in new[] { "deploy", "file-publishing", "image-publishing", "lookup" }
