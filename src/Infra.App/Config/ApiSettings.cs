@@ -33,6 +33,15 @@ public sealed record ApiSettings
     /// </summary>
     public int? ReservedConcurrency { get; init; }
 
+    /// <summary>
+    /// Who may call the sample API. Chosen here on purpose, not inherited from a library default (there
+    /// is none): <see cref="ApiAuthorization.Public"/>, because the sample is a read-only endpoint that
+    /// answers a constant, with the stage's throttling and, in prod, the web ACL's per-IP rate limit in
+    /// front of it. An API that serves or changes anyone's data takes <see cref="ApiAuthorization.Iam"/> or
+    /// <see cref="ApiAuthorization.WithAuthorizer"/> instead.
+    /// </summary>
+    public ApiAuthorization Authorization { get; init; } = ApiAuthorization.Public;
+
     /// <summary>WAFv2 web ACL on the API stage (AWS managed rules) or none.</summary>
     public Infra.Constructs.LoadBalancing.WebFirewall Firewall { get; init; } = Infra.Constructs.LoadBalancing.WebFirewall.None;
 

@@ -58,6 +58,9 @@ public sealed class ApiStack : Stack
             ThrottlingBurstLimit = api.ThrottlingBurstLimit,
             CreateCloudWatchRole = ownsApiGatewayAccount,
             Firewall = api.Firewall,
+            // An explicit choice (CanaryRestApi has no default): the sample is deliberately public and
+            // read-only; see ApiSettings.Authorization before copying this for a real API.
+            Authorization = api.Authorization,
         });
 
         Output("Url", Api.Url, "Root of the stage (GET answers with the backend's text)");

@@ -98,6 +98,10 @@ public sealed class WebStack : Stack
             },
         });
 
+        // Both fleets' roles read the app secret (WebFleet grants it through WebFleetProps.AppSecret); naming them here
+        // too puts them in the secret's resource policy, which then denies every other principal the value.
+        foreach (var fleet in new[] { Fleets.Blue, Fleets.Green }) secret.GrantRead(fleet.Role);
+
         foreach (var (fleet, color) in new[] { (Fleets.Blue, "blue"), (Fleets.Green, "green") })
         {
             if (fleet.FollowsLatestImage && fleet.MaxCapacity > 0)

@@ -140,5 +140,11 @@ public sealed class FleetDeployment : Construct
             Alarms = alarms.ToArray(),
             AutoRollback = new AutoRollbackConfig { FailedDeployment = true, StoppedDeployment = true, DeploymentInAlarm = true },
         });
+        // Confused deputy: CodeDeploy may assume the service role only for deployment groups of this
+        // application in this account (the group's own name would make the role depend on the group).
+        // The role keeps the AWS managed AWSCodeDeployRole: AWS documents no narrower set of actions for
+        // EC2/Auto Scaling deployments (docs/security.md).
+        Security.ServiceTrust.RestrictToSource(DeploymentGroup.Role!,
+            $"arn:{Aws.PARTITION}:codedeploy:{Aws.REGION}:{Aws.ACCOUNT_ID}:deploymentgroup:{application.ApplicationName}/*");
     }
 }

@@ -71,7 +71,8 @@ public sealed partial class WebLoadBalancer : Construct
         check.Matches(nameof(props.WebAclArn), props.WebAclArn, Security.ManagedRulesWebAcl.RegionalArnPattern(), Security.ManagedRulesWebAcl.RegionalArnDescription);
         if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
             throw check.Fail(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per load balancer)");
-        var aclArn = props.WebAclArn ?? (firewall == WebFirewall.AwsManagedRules ? Security.ManagedRulesWebAcl.Create(this, Node.Path).AttrArn : null);
+        var rateLimit = Security.ManagedRulesWebAcl.RateLimit(check, nameof(props.FirewallRateLimit), props.FirewallRateLimit, firewall == WebFirewall.AwsManagedRules);
+        var aclArn = props.WebAclArn ?? (firewall == WebFirewall.AwsManagedRules ? Security.ManagedRulesWebAcl.Create(this, Node.Path, rateLimit).AttrArn : null);
         if (aclArn is not null)
             Security.ManagedRulesWebAcl.Associate(this, LoadBalancer.LoadBalancerArn, aclArn);
 

@@ -36,9 +36,18 @@ public sealed class WebLoadBalancerProps
     /// <summary>
     /// Web application firewall in front of the load balancer. Default: <see cref="WebFirewall.None"/>.
     /// <see cref="WebFirewall.AwsManagedRules"/> creates a WAFv2 web ACL with the AWS managed
-    /// common, known-bad-inputs and IP-reputation rule groups (about USD 5/month plus requests).
+    /// common, known-bad-inputs and IP-reputation rule groups and a per-IP rate-based rule (see
+    /// <see cref="FirewallRateLimit"/>), logging to an encrypted group with the <c>Authorization</c> and
+    /// <c>Cookie</c> headers redacted (about USD 6/month plus requests).
     /// </summary>
     public WebFirewall? Firewall { get; init; }
+
+    /// <summary>
+    /// Requests one client IP may send in five minutes before the web ACL blocks it, while its rate stays
+    /// above the limit (10 to 2,000,000,000); only with <see cref="WebFirewall.AwsManagedRules"/>.
+    /// Default: 2000 (<see cref="Defaults.FirewallDefaults.RateLimitPer5Minutes"/>).
+    /// </summary>
+    public int? FirewallRateLimit { get; init; }
 
     /// <summary>ARN of an existing WAFv2 web ACL (REGIONAL) to associate. Default: none. Rejected together with <see cref="WebFirewall.AwsManagedRules"/>.</summary>
     public string? WebAclArn { get; init; }

@@ -28,8 +28,8 @@ public static class MonitoringKeys
     }
 
     /// <summary>
-    /// Lets CloudWatch alarms and the Auto Scaling service-linked role publish to a topic
-    /// encrypted with <paramref name="key"/>. The role is named by condition, not as principal,
+    /// Lets CloudWatch alarms of this account and region (<c>aws:SourceAccount</c>, <c>aws:SourceArn</c>)
+    /// and the Auto Scaling service-linked role publish to a topic encrypted with <paramref name="key"/>. The role is named by condition, not as principal,
     /// so the policy is valid in accounts where Auto Scaling has not created it yet.
     /// </summary>
     public static void AllowAlarmsAndNotifications(IKey key)
@@ -40,6 +40,8 @@ public static class MonitoringKeys
             Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
             Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
             Resources = ["*"],
+            // Confused deputy: only on behalf of alarms of this account and region (docs/security.md).
+            Conditions = Security.ServiceTrust.Conditions($"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:*"),
         }));
         key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {

@@ -9,8 +9,10 @@ namespace Infra.Constructs.Network;
 
 /// <summary>
 /// A multi-AZ VPC for a web service: public subnets for the load balancer and NAT, private subnets
-/// with egress for the servers, optional isolated subnets, flow logs and an S3 gateway endpoint
-/// (package and revision downloads stay off the NAT bill).
+/// with egress for the servers, optional isolated subnets, flow logs (whose role only the flow logs of
+/// this account may use) and an S3 gateway endpoint (package and revision downloads stay off the NAT
+/// bill) whose policy by default lets through only this account's buckets and the AWS-owned buckets
+/// the servers read (<see cref="S3EndpointAccess"/>).
 /// </summary>
 public sealed partial class ProductionNetwork : Construct
 {
@@ -90,6 +92,16 @@ public sealed partial class ProductionNetwork : Construct
         }
         AppRegistry.Claim(this, registry, $"{where} :: {cidrText} :: {Node.Path}");
 
+        var s3Access = props.S3EndpointAccess ?? Network.S3EndpointAccess.OwnAccountAndAwsBuckets;
+        if (!Enum.IsDefined(s3Access))
+            throw check.Fail(nameof(props.S3EndpointAccess), s3Access, "OwnAccountAndAwsBuckets or Unrestricted");
+        var extraBuckets = props.S3EndpointExtraBuckets ?? [];
+        if (extraBuckets.Count > 0 && s3Access != Network.S3EndpointAccess.OwnAccountAndAwsBuckets)
+            throw check.Fail(nameof(props.S3EndpointExtraBuckets), extraBuckets, "unset unless S3EndpointAccess is OwnAccountAndAwsBuckets (Unrestricted already allows every bucket)");
+        foreach (var bucket in extraBuckets)
+            if (bucket is null || !BucketNamePattern().IsMatch(bucket))
+                throw check.Fail(nameof(props.S3EndpointExtraBuckets), bucket, "bucket names of 3-63 lower-case letters, digits, '.' and '-' ('*' allowed), without arn: or s3:// prefix");
+
         var subnets = new List<ISubnetConfiguration>
         {
             new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = publicMask, MapPublicIpOnLaunch = false },
@@ -110,12 +122,12 @@ public sealed partial class ProductionNetwork : Construct
             EnableDnsSupport = true,
             // The default security group of a VPC allows all traffic between its members: close it.
             RestrictDefaultSecurityGroup = props.RestrictDefaultSecurityGroup ?? true,
-            GatewayEndpoints = new Dictionary<string, IGatewayVpcEndpointOptions>
-            {
-                ["S3"] = new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 },
-            },
         });
         Vpc = vpc;
+        // Same id under the VPC as the GatewayEndpoints prop used before: the endpoint keeps its logical id.
+        S3Endpoint = vpc.AddGatewayEndpoint("S3", new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 });
+        if (s3Access == Network.S3EndpointAccess.OwnAccountAndAwsBuckets)
+            RestrictS3Endpoint(S3Endpoint, extraBuckets);
         DualStack = props.DualStack ?? false;
 
         if (props.FlowLogs ?? true)
@@ -127,14 +139,77 @@ public sealed partial class ProductionNetwork : Construct
                 EncryptionKey = key,
                 RemovalPolicy = RemovalPolicy.RETAIN,
             });
-            vpc.AddFlowLog("FlowLog", new FlowLogOptions
+            var flowLog = vpc.AddFlowLog("FlowLog", new FlowLogOptions
             {
                 Destination = FlowLogDestination.ToCloudWatchLogs(group),
                 TrafficType = FlowLogTrafficType.ALL,
             });
+            // Confused deputy: the flow logs service may use the role only for flow logs of this account.
+            Security.ServiceTrust.RestrictToSource(flowLog.IamRole!, $"arn:{Aws.PARTITION}:ec2:{Aws.REGION}:{Aws.ACCOUNT_ID}:vpc-flow-log/*");
             FlowLogGroup = group;
         }
     }
+
+    /// <summary>
+    /// The AWS-owned buckets (name patterns; <c>{region}</c> is the stack's region) the servers read
+    /// through the S3 endpoint: Amazon Linux 2023 package repositories, the CodeDeploy agent's resource
+    /// kit, the CloudWatch agent's packages (Debian/Ubuntu images), the SSM agent's buckets for Linux
+    /// (updates, documents, packages, patch baselines) and the cfn-bootstrap package (us-east-1 only).
+    /// Sources in docs/security.md.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AwsOwnedBuckets =
+    [
+        "al2023-repos-{region}-*",
+        "aws-codedeploy-{region}",
+        "amazoncloudwatch-agent-{region}",
+        "amazon-ssm-{region}",
+        "amazon-ssm-packages-{region}",
+        "{region}-birdwatcher-prod",
+        "aws-ssm-{region}",
+        "aws-ssm-distributor-file-{region}",
+        "aws-ssm-document-attachments-{region}",
+        "patch-baseline-snapshot-{region}",
+        "cloudformation-examples",
+    ];
+
+    /// <summary>The S3 gateway endpoint.</summary>
+    public GatewayVpcEndpoint S3Endpoint { get; }
+
+    private static void RestrictS3Endpoint(GatewayVpcEndpoint endpoint, IReadOnlyList<string> extraBuckets)
+    {
+        // A gateway endpoint policy is a boundary: the identity and bucket policies still decide who may do what.
+        endpoint.AddToPolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "BucketsOfThisAccount",
+            Principals = [new Amazon.CDK.AWS.IAM.AnyPrincipal()],
+            Actions = ["s3:*"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:ResourceAccount"] = Aws.ACCOUNT_ID },
+            },
+        }));
+        endpoint.AddToPolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "ReadAwsOwnedBucketsTheServersNeed",
+            Principals = [new Amazon.CDK.AWS.IAM.AnyPrincipal()],
+            Actions = ["s3:GetObject"],
+            Resources = AwsOwnedBuckets.Select(b => $"arn:{Aws.PARTITION}:s3:::{b.Replace("{region}", Aws.REGION, StringComparison.Ordinal)}/*").ToArray(),
+        }));
+        if (extraBuckets.Count > 0)
+        {
+            endpoint.AddToPolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+            {
+                Sid = "ExtraBuckets",
+                Principals = [new Amazon.CDK.AWS.IAM.AnyPrincipal()],
+                Actions = ["s3:*"],
+                Resources = extraBuckets.SelectMany(b => new[] { $"arn:{Aws.PARTITION}:s3:::{b}", $"arn:{Aws.PARTITION}:s3:::{b}/*" }).ToArray(),
+            }));
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?=.{3,63}$)[a-z0-9*][a-z0-9.*-]*[a-z0-9*]$")]
+    private static partial System.Text.RegularExpressions.Regex BucketNamePattern();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)(?:-[a-z]+-\d+)?[a-z]$")]
     private static partial System.Text.RegularExpressions.Regex ZoneRegion();

@@ -35,6 +35,20 @@ public sealed class ProductionNetworkProps
     /// <summary>KMS key that encrypts the flow log group. Default: a new key with rotation on, usable by CloudWatch Logs of this account and region only.</summary>
     public Amazon.CDK.AWS.KMS.IKey? FlowLogEncryptionKey { get; init; }
 
+    /// <summary>
+    /// What the S3 gateway endpoint lets through. Default: <see cref="Network.S3EndpointAccess.OwnAccountAndAwsBuckets"/>.
+    /// The endpoint carries the servers' S3 traffic in the VPC's region; S3 in other regions still leaves
+    /// through the NAT gateway, which this policy does not see.
+    /// </summary>
+    public S3EndpointAccess? S3EndpointAccess { get; init; }
+
+    /// <summary>
+    /// Further buckets of other accounts the servers may read and write through the endpoint, by name
+    /// (3-63 lower-case letters, digits, <c>.</c> and <c>-</c>; <c>*</c> allowed), e.g. a partner's
+    /// <c>partner-exports</c>. Only with <see cref="Network.S3EndpointAccess.OwnAccountAndAwsBuckets"/>. Default: none.
+    /// </summary>
+    public IReadOnlyList<string>? S3EndpointExtraBuckets { get; init; }
+
     /// <summary>Give the VPC an Amazon-provided IPv6 block too, so a dual-stack load balancer can serve IPv6 clients. Default: false.</summary>
     public bool? DualStack { get; init; }
 

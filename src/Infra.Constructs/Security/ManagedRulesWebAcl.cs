@@ -8,9 +8,11 @@ namespace Infra.Constructs.Security;
 
 /// <summary>
 /// The library's WAFv2 web ACL for regional resources (Application Load Balancers, API Gateway REST
-/// API stages): AWS managed rule groups (IP reputation, common rule set, known bad inputs), default
-/// allow, CloudWatch metrics and sampled requests, and WAF logging to a KMS-encrypted log group kept a
-/// year. Used by <see cref="LoadBalancing.WebLoadBalancer"/> and <see cref="Serverless.CanaryRestApi"/>
+/// API stages): a rate-based rule that blocks a client IP sending more than a limit of requests in five
+/// minutes (<see cref="Defaults.FirewallDefaults.RateLimitPer5Minutes"/> unless given), AWS managed rule
+/// groups (IP reputation, common rule set, known bad inputs), default allow, CloudWatch metrics and
+/// sampled requests, and WAF logging to a KMS-encrypted log group kept a year, with the
+/// <c>Authorization</c> and <c>Cookie</c> headers redacted. Used by <see cref="LoadBalancing.WebLoadBalancer"/> and <see cref="Serverless.CanaryRestApi"/>
 /// through their <c>Firewall</c> option.
 /// <para>
 /// A factory rather than a construct of its own: the resources are created directly in the protected
@@ -30,6 +32,9 @@ public static partial class ManagedRulesWebAcl
         "AWSManagedRulesKnownBadInputsRuleSet",
     ];
 
+    /// <summary>Name (and metric name) of the rate-based rule, evaluated before the managed rule groups.</summary>
+    public const string RateRuleName = "RateLimitPerIp";
+
     /// <summary>How long WAF logs are kept.</summary>
     public const RetentionDays LogRetention = RetentionDays.ONE_YEAR;
 
@@ -41,28 +46,61 @@ public static partial class ManagedRulesWebAcl
     public const string RegionalArnDescription = "a regional WAFv2 web ACL ARN: arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID";
 
     /// <summary>
-    /// Creates the web ACL and its logging in <paramref name="scope"/>; <paramref name="protects"/>
-    /// completes the description ("AWS managed rules in front of ...").
+    /// Checks a <c>FirewallRateLimit</c> prop: allowed only with the library's own web ACL
+    /// (<paramref name="ownAcl"/>), and within WAF's limits. Returns the limit to use.
     /// </summary>
-    public static CfnWebACL Create(Construct scope, string protects)
+    public static int RateLimit(Validation.PropChecks check, string property, int? value, bool ownAcl)
     {
+        if (value is { } given && !ownAcl)
+            throw check.Fail(property, given, "unset unless Firewall is AwsManagedRules (it sets the rate-based rule of the web ACL this construct creates; an ACL given by ARN keeps its own rules)");
+        var limit = value ?? Defaults.FirewallDefaults.RateLimitPer5Minutes;
+        if (limit < Defaults.FirewallDefaults.MinRateLimit || limit > Defaults.FirewallDefaults.MaxRateLimit)
+            throw check.Fail(property, limit, $"requests per client IP in five minutes, from {Defaults.FirewallDefaults.MinRateLimit} to {Defaults.FirewallDefaults.MaxRateLimit} (WAF's limits for a rate-based rule)");
+        return limit;
+    }
+
+    /// <summary>
+    /// Creates the web ACL and its logging in <paramref name="scope"/>; <paramref name="protects"/>
+    /// completes the description ("AWS managed rules in front of ..."). <paramref name="rateLimit"/> is
+    /// the number of requests one client IP may send in five minutes before it is blocked (checked with
+    /// <see cref="RateLimit"/>).
+    /// </summary>
+    public static CfnWebACL Create(Construct scope, string protects, int rateLimit = Defaults.FirewallDefaults.RateLimitPer5Minutes)
+    {
+        // A flood from one address is blocked first, before the managed rule groups are evaluated.
+        var rateRule = new CfnWebACL.RuleProperty
+        {
+            Name = RateRuleName,
+            Priority = 0,
+            Action = new CfnWebACL.RuleActionProperty { Block = new CfnWebACL.BlockActionProperty() },
+            Statement = new CfnWebACL.StatementProperty
+            {
+                RateBasedStatement = new CfnWebACL.RateBasedStatementProperty
+                {
+                    AggregateKeyType = "IP",
+                    Limit = rateLimit,
+                    EvaluationWindowSec = 300,
+                },
+            },
+            VisibilityConfig = Visibility(RateRuleName),
+        };
         var acl = new CfnWebACL(scope, "WebAcl", new CfnWebACLProps
         {
             Scope = "REGIONAL",
             DefaultAction = new CfnWebACL.DefaultActionProperty { Allow = new CfnWebACL.AllowActionProperty() },
             Description = Description($"AWS managed rules in front of {protects}"),
             VisibilityConfig = Visibility("web-acl"),
-            Rules = RuleGroups.Select((name, priority) => (object)new CfnWebACL.RuleProperty
+            Rules = RuleGroups.Select((name, i) => (object)new CfnWebACL.RuleProperty
             {
                 Name = name,
-                Priority = priority,
+                Priority = i + 1,
                 OverrideAction = new CfnWebACL.OverrideActionProperty { None = new Dictionary<string, object>() },
                 Statement = new CfnWebACL.StatementProperty
                 {
                     ManagedRuleGroupStatement = new CfnWebACL.ManagedRuleGroupStatementProperty { VendorName = "AWS", Name = name },
                 },
                 VisibilityConfig = Visibility(name),
-            }).ToArray(),
+            }).Prepend(rateRule).ToArray(),
         });
         // WAF logs: the group name must start with aws-waf-logs-; encrypted and kept a year.
         var logs = new LogGroup(scope, "WebAclLogs", new LogGroupProps
@@ -76,6 +114,11 @@ public static partial class ManagedRulesWebAcl
         {
             ResourceArn = acl.AttrArn,
             LogDestinationConfigs = [logs.LogGroupArn],
+            // Credentials and session tokens never reach the log group: WAF writes REDACTED instead.
+            RedactedFields = Defaults.FirewallDefaults.RedactedHeaders.Select(h => (object)new CfnLoggingConfiguration.FieldToMatchProperty
+            {
+                SingleHeader = new Dictionary<string, object> { ["Name"] = h },
+            }).ToArray(),
         });
         return acl;
     }

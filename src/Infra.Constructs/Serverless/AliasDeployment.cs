@@ -80,6 +80,10 @@ public sealed class AliasDeployment : Construct
             PostHook = props.PostTrafficHook,
             AutoRollback = new AutoRollbackConfig { FailedDeployment = true, StoppedDeployment = true, DeploymentInAlarm = true },
         });
+        // Confused deputy: CodeDeploy may assume the service role only for this application's deployment
+        // groups in this account (docs/security.md).
+        Security.ServiceTrust.RestrictToSource(DeploymentGroup.Role,
+            $"arn:{Aws.PARTITION}:codedeploy:{Aws.REGION}:{Aws.ACCOUNT_ID}:deploymentgroup:{DeploymentGroup.Application.ApplicationName}/*");
     }
 
     private static ILambdaDeploymentConfig? Predefined(TrafficShift shift) => (shift.Kind, shift.Percent, shift.IntervalMinutes) switch

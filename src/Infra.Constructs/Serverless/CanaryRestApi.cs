@@ -40,7 +40,8 @@ namespace Infra.Constructs.Serverless;
 /// customer-managed KMS key of this construct (the canary's <c>/Canary</c> groups included), X-Ray
 /// tracing, stage-wide throttling, a request validator on every method, an optional stage cache
 /// (always encrypted), an optional WAFv2 web ACL on the stage (<see cref="CanaryRestApiProps.Firewall"/>),
-/// optional IAM or authorizer-based authorization, and invoke permissions scoped to this API's stage
+/// authorization chosen explicitly (<see cref="CanaryRestApiProps.Authorization"/>: IAM, an authorizer, or
+/// <see cref="ApiAuthorization.Public"/>; no default), and invoke permissions scoped to this API's stage
 /// and methods.
 /// </summary>
 public sealed partial class CanaryRestApi : Construct
@@ -80,6 +81,9 @@ public sealed partial class CanaryRestApi : Construct
 
     /// <summary>The web ACL created for <see cref="WebFirewall.AwsManagedRules"/>; null otherwise.</summary>
     public Amazon.CDK.AWS.WAFv2.CfnWebACL? WebAcl { get; }
+
+    /// <summary>Who may call the methods (<see cref="ApiAuthorization.Public"/> when anyone may).</summary>
+    public ApiAuthorization Authorization { get; }
 
     /// <summary>The release phase in effect.</summary>
     public CanaryRelease Release { get; }
@@ -194,24 +198,20 @@ public sealed partial class CanaryRestApi : Construct
         var firewall = props.Firewall ?? WebFirewall.None;
         if (!Enum.IsDefined(firewall))
             throw check.Fail(nameof(props.Firewall), firewall, "None or AwsManagedRules");
+        var rateLimit = ManagedRulesWebAcl.RateLimit(check, nameof(props.FirewallRateLimit), props.FirewallRateLimit, firewall == WebFirewall.AwsManagedRules);
         if (props.WebAclArn is { } givenAcl && !Token.IsUnresolved(givenAcl))
             check.Matches(nameof(props.WebAclArn), givenAcl, ManagedRulesWebAcl.RegionalArnPattern(), ManagedRulesWebAcl.RegionalArnDescription);
         if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
             throw check.Fail(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per stage)");
 
-        var authorizer = props.Authorizer;
-        var authorization = props.Authorization
-            ?? (authorizer is null ? AuthorizationType.NONE : authorizer.AuthorizationType ?? AuthorizationType.CUSTOM);
-        if (!Enum.IsDefined(authorization))
-            throw check.Fail(nameof(props.Authorization), authorization, "NONE, IAM, COGNITO or CUSTOM");
-        if (authorizer is null && authorization is (AuthorizationType.COGNITO or AuthorizationType.CUSTOM))
-            throw check.Fail(nameof(props.Authorization), authorization, "NONE or IAM; COGNITO and CUSTOM need an Authorizer (e.g. a CognitoUserPoolsAuthorizer or a TokenAuthorizer)");
-        if (authorizer is not null)
-        {
-            var own = authorizer.AuthorizationType;
-            if (own is { } t ? authorization != t : authorization is not (AuthorizationType.COGNITO or AuthorizationType.CUSTOM))
-                throw check.Fail(nameof(props.Authorization), authorization, $"unset or {own?.ToString() ?? "COGNITO or CUSTOM"} (the Authorizer's type) when Authorizer is given");
-        }
+        var auth = props.Authorization
+            ?? throw check.Fail(nameof(props.Authorization), null,
+                "ApiAuthorization.Iam (SigV4-signed callers), ApiAuthorization.WithAuthorizer(authorizer) (Cognito or Lambda) or ApiAuthorization.Public (anyone on the internet may call it); there is no default");
+        var authorizer = auth.Authorizer;
+        if (auth.Name == "WithAuthorizer" && authorizer is null)
+            throw check.Fail($"{nameof(props.Authorization)}.{nameof(ApiAuthorization.Authorizer)}", null, "an authorizer: a CognitoUserPoolsAuthorizer, TokenAuthorizer or RequestAuthorizer");
+        var authorization = authorizer is null ? auth.Type : authorizer.AuthorizationType ?? AuthorizationType.CUSTOM;
+        Authorization = auth;
 
         // The stage's and the canary's full stage variables (the backend variable holds an ARN).
         var stageVars = new Dictionary<string, string>(variables, StringComparer.Ordinal) { [backendVariable] = backends[stable].FunctionArn };
@@ -326,7 +326,7 @@ public sealed partial class CanaryRestApi : Construct
         }
 
         // Regional web ACL on the stage (the canary is part of the stage, so it is covered too).
-        WebAcl = firewall == WebFirewall.AwsManagedRules ? ManagedRulesWebAcl.Create(this, $"the API stage {stageName} of {Node.Path}") : null;
+        WebAcl = firewall == WebFirewall.AwsManagedRules ? ManagedRulesWebAcl.Create(this, $"the API stage {stageName} of {Node.Path}", rateLimit) : null;
         if ((props.WebAclArn ?? WebAcl?.AttrArn) is { } aclArn)
             ManagedRulesWebAcl.Associate(this, Stage.StageArn, aclArn);
     }

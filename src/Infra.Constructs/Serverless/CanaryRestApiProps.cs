@@ -95,11 +95,20 @@ public sealed record CanaryRestApiProps
     /// <summary>
     /// Web application firewall on the stage (and so on its canary). Default: <see cref="WebFirewall.None"/>.
     /// <see cref="WebFirewall.AwsManagedRules"/> creates a REGIONAL WAFv2 web ACL with the AWS managed
-    /// IP-reputation, common and known-bad-inputs rule groups, associated with the stage, logging to an
-    /// <c>aws-waf-logs-</c> log group kept a year and encrypted with its own KMS key (about USD 5/month
-    /// plus requests).
+    /// IP-reputation, common and known-bad-inputs rule groups and a per-IP rate-based rule (see
+    /// <see cref="FirewallRateLimit"/>), associated with the stage, logging to an <c>aws-waf-logs-</c> log
+    /// group kept a year, encrypted with its own KMS key, with the <c>Authorization</c> and <c>Cookie</c>
+    /// headers redacted (about USD 6/month plus requests).
     /// </summary>
     public WebFirewall? Firewall { get; init; }
+
+    /// <summary>
+    /// Requests one client IP may send in five minutes before the web ACL blocks it, while its rate stays
+    /// above the limit (10 to 2,000,000,000); only with <see cref="WebFirewall.AwsManagedRules"/>. The
+    /// stage's own throttling (<see cref="ThrottlingRateLimit"/>) still caps all clients together.
+    /// Default: 2000 (<see cref="Defaults.FirewallDefaults.RateLimitPer5Minutes"/>).
+    /// </summary>
+    public int? FirewallRateLimit { get; init; }
 
     /// <summary>
     /// ARN of an existing regional WAFv2 web ACL to associate with the stage (e.g. one shared by several
@@ -108,16 +117,11 @@ public sealed record CanaryRestApiProps
     public string? WebAclArn { get; init; }
 
     /// <summary>
-    /// How callers are authorized on every method. <see cref="AuthorizationType.IAM"/>: requests must be
-    /// SigV4-signed by a principal allowed <c>execute-api:Invoke</c>. <see cref="AuthorizationType.COGNITO"/>
-    /// and <see cref="AuthorizationType.CUSTOM"/> only with <see cref="Authorizer"/>. Default: the
-    /// Authorizer's type when one is given, else <see cref="AuthorizationType.NONE"/> (a public API).
+    /// Who may call the API's methods: <see cref="ApiAuthorization.Iam"/> (SigV4-signed requests of
+    /// principals allowed <c>execute-api:Invoke</c>), <see cref="ApiAuthorization.WithAuthorizer"/> (a
+    /// Cognito user pool or Lambda authorizer), or <see cref="ApiAuthorization.Public"/> (no authorization:
+    /// anyone on the internet may call it). Required: a public API is a choice written down, never a
+    /// default.
     /// </summary>
-    public AuthorizationType? Authorization { get; init; }
-
-    /// <summary>
-    /// Authorizer of every method: a <c>CognitoUserPoolsAuthorizer</c> (user pool tokens) or a
-    /// <c>TokenAuthorizer</c>/<c>RequestAuthorizer</c> (a Lambda). Default: none.
-    /// </summary>
-    public IAuthorizer? Authorizer { get; init; }
+    public ApiAuthorization? Authorization { get; init; }
 }

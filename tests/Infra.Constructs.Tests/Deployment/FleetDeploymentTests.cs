@@ -69,6 +69,20 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     }
 
     [Fact]
+    public void ServiceRole_MayBeAssumedOnlyForThisApplicationsGroupsInThisAccount()
+    {
+        var roleId = (string)Amazon.CDK.Stack.Of(f.DefaultDeployment).Resolve(((Amazon.CDK.CfnElement)f.DefaultDeployment.DeploymentGroup.Role!.Node.DefaultChild!).LogicalId);
+        var role = f.DefaultJson["Resources"]![roleId]!["Properties"]!;
+        var statement = role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray().Single()!;
+        statement["Principal"]!["Service"]!.GetValue<string>().Should().Be("codedeploy.amazonaws.com");
+        statement["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.ToJsonString().Should().Be("{\"Ref\":\"AWS::AccountId\"}");
+        TemplateExtensions.RenderText(statement["Condition"]!["ArnLike"]!["aws:SourceArn"]).Should()
+            .MatchRegex(@"^arn:\$\{Ref:AWS::Partition\}:codedeploy:\$\{Ref:AWS::Region\}:\$\{Ref:AWS::AccountId\}:deploymentgroup:\$\{Ref:App[0-9A-F]+\}/\*$");
+        // AWS documents no narrower action set for EC2/Auto Scaling deployments: the managed policy stays (docs/security.md).
+        role["ManagedPolicyArns"]!.ToJsonString().Should().Contain("service-role/AWSCodeDeployRole");
+    }
+
+    [Fact]
     public void Alarms_AlsoStopTheFleetsInstanceRefresh()
     {
         var alarms = f.DefaultJson.FullResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Resource["UpdatePolicy"]!["AutoScalingInstanceRefresh"]!["Preferences"]!["AlarmSpecification"]!["Alarms"]!

@@ -200,8 +200,15 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
             ["DefaultAction"] = new Dictionary<string, object> { ["Allow"] = new Dictionary<string, object>() },
             ["Rules"] = names.Select((n, i) => (object)Match.ObjectLike(new Dictionary<string, object>
             {
-                ["Priority"] = i,
+                ["Priority"] = i + 1,
                 ["Statement"] = new Dictionary<string, object> { ["ManagedRuleGroupStatement"] = new Dictionary<string, object> { ["VendorName"] = "AWS", ["Name"] = n } },
+            })).Prepend(Match.ObjectLike(new Dictionary<string, object>
+            {
+                // The documented default: 2000 requests per client IP in five minutes, then blocked.
+                ["Name"] = "RateLimitPerIp",
+                ["Priority"] = 0,
+                ["Action"] = new Dictionary<string, object> { ["Block"] = new Dictionary<string, object>() },
+                ["Statement"] = new Dictionary<string, object> { ["RateBasedStatement"] = new Dictionary<string, object> { ["AggregateKeyType"] = "IP", ["Limit"] = 2000, ["EvaluationWindowSec"] = 300 } },
             })).ToArray(),
         });
         f.Firewalled.HasResourceProperties("AWS::WAFv2::WebACLAssociation", new Dictionary<string, object>
@@ -224,8 +231,36 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
         {
             ["ResourceArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("LbWebAcl"), "Arn" } },
             ["LogDestinationConfigs"] = new object[] { new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("LbWebAclLogs"), "Arn" } } },
+            ["RedactedFields"] = new object[]
+            {
+                new Dictionary<string, object> { ["SingleHeader"] = new Dictionary<string, object> { ["Name"] = "authorization" } },
+                new Dictionary<string, object> { ["SingleHeader"] = new Dictionary<string, object> { ["Name"] = "cookie" } },
+            },
         });
     }
+
+    [Fact]
+    public void ManagedRulesFirewallTakesAGivenRateLimit() =>
+        TestStacks.Synth(s => Build(s, p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, Firewall = WebFirewall.AwsManagedRules, FirewallRateLimit = 10000, AccessLogs = false }))
+            .HasResourceProperties("AWS::WAFv2::WebACL", new Dictionary<string, object>
+            {
+                ["Rules"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Statement"] = new Dictionary<string, object> { ["RateBasedStatement"] = Match.ObjectLike(new Dictionary<string, object> { ["Limit"] = 10000 }) },
+                })]),
+            });
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void RejectsARateLimitBelowWafsMinimum(int limit) =>
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, Firewall = WebFirewall.AwsManagedRules, FirewallRateLimit = limit }), "Test/Lb", "FirewallRateLimit")
+            .Allowed.Should().Contain("from 10 to 2000000000");
+
+    [Fact]
+    public void RejectsARateLimitWithoutTheManagedRulesFirewall() =>
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, FirewallRateLimit = 100 }), "Test/Lb", "FirewallRateLimit")
+            .Allowed.Should().Contain("unset unless Firewall is AwsManagedRules");
 
     [Fact]
     public void AccessLogBucketSendsObjectEventsToEventBridgeWithoutACustomResource()

@@ -67,7 +67,11 @@ public class NotificationTopicTests(NotificationTopicTests.Fixture f) : IClassFi
     {
         var statements = f.SubscribedJson.ResourcesOf("AWS::KMS::Key").Single().Props["KeyPolicy"]!["Statement"]!.AsArray()
             .ToDictionary(s => s!["Sid"]?.GetValue<string>() ?? "root", s => s!);
-        statements["CloudWatchAlarmsPublishToEncryptedTopic"]["Principal"]!["Service"]!.GetValue<string>().Should().Be("cloudwatch.amazonaws.com");
+        var alarms = statements["CloudWatchAlarmsPublishToEncryptedTopic"];
+        alarms["Principal"]!["Service"]!.GetValue<string>().Should().Be("cloudwatch.amazonaws.com");
+        // Confused deputy: CloudWatch may use the key only for alarms of this account and region.
+        alarms["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.ToJsonString().Should().Be("{\"Ref\":\"AWS::AccountId\"}");
+        MonitoringTemplates.Render(alarms["Condition"]!["ArnLike"]!["aws:SourceArn"]).Should().EndWith(":cloudwatch:Ref:AWS::Region:Ref:AWS::AccountId:alarm:*");
         var asg = statements["AutoScalingNotificationsToEncryptedTopic"];
         MonitoringTemplates.Render(asg["Condition"]!["ArnLike"]!["aws:PrincipalArn"]).Should()
             .EndWith(":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*", "the role is named by condition: valid before Auto Scaling creates it");

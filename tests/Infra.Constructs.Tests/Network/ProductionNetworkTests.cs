@@ -24,6 +24,76 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
         public Template LongFlowLogs { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { FlowLogRetention = RetentionDays.TWO_YEARS }));
 
         public Template DefaultSgLeftOpen { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { RestrictDefaultSecurityGroup = false }));
+
+        public Template PartnerBucket { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { S3EndpointExtraBuckets = ["partner-exports", "shared-*-reports"], FlowLogs = false }));
+
+        public Template OpenEndpoint { get; } = TestStacks.Synth(s => new ProductionNetwork(s, "Net", new ProductionNetworkProps { S3EndpointAccess = S3EndpointAccess.Unrestricted, FlowLogs = false }));
+    }
+
+    private static System.Text.Json.Nodes.JsonArray EndpointStatements(Template t) =>
+        t.Json().ResourcesOf("AWS::EC2::VPCEndpoint").Single().Props["PolicyDocument"]!["Statement"]!.AsArray();
+
+    [Fact]
+    public void S3Endpoint_ByDefault_AllowsOnlyThisAccountsBucketsAndTheAwsBucketsTheServersRead()
+    {
+        var statements = EndpointStatements(f.Default);
+        statements.Select(st => st!["Sid"]!.GetValue<string>()).Should().Equal("BucketsOfThisAccount", "ReadAwsOwnedBucketsTheServersNeed");
+        statements.Should().OnlyContain(st => st!["Effect"]!.GetValue<string>() == "Allow" && st["Principal"]!.ToJsonString() == "{\"AWS\":\"*\"}");
+        var own = statements[0]!;
+        own["Action"]!.GetValue<string>().Should().Be("s3:*");
+        own["Condition"]!.ToJsonString().Should().Be("{\"StringEquals\":{\"aws:ResourceAccount\":{\"Ref\":\"AWS::AccountId\"}}}");
+        var aws = statements[1]!;
+        aws["Action"]!.GetValue<string>().Should().Be("s3:GetObject");
+        var resources = aws["Resource"]!.AsArray().Select(r => TemplateExtensions.RenderText(r)).ToList();
+        resources.Should().Contain([
+            "arn:${Ref:AWS::Partition}:s3:::al2023-repos-${Ref:AWS::Region}-*/*",
+            "arn:${Ref:AWS::Partition}:s3:::aws-codedeploy-${Ref:AWS::Region}/*",
+            "arn:${Ref:AWS::Partition}:s3:::amazoncloudwatch-agent-${Ref:AWS::Region}/*",
+            "arn:${Ref:AWS::Partition}:s3:::amazon-ssm-${Ref:AWS::Region}/*",
+        ]);
+        resources.Should().HaveCount(ProductionNetwork.AwsOwnedBuckets.Count).And.OnlyContain(r => r.EndsWith("/*", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void S3Endpoint_ExtraBucketsAreAddedByName()
+    {
+        var extra = EndpointStatements(f.PartnerBucket).Single(st => st!["Sid"]!.GetValue<string>() == "ExtraBuckets")!;
+        extra["Resource"]!.AsArray().Select(r => TemplateExtensions.RenderText(r)).Should().Equal(
+            "arn:${Ref:AWS::Partition}:s3:::partner-exports", "arn:${Ref:AWS::Partition}:s3:::partner-exports/*",
+            "arn:${Ref:AWS::Partition}:s3:::shared-*-reports", "arn:${Ref:AWS::Partition}:s3:::shared-*-reports/*");
+    }
+
+    [Fact]
+    public void S3Endpoint_UnrestrictedKeepsTheDefaultPolicy() =>
+        f.OpenEndpoint.Json().ResourcesOf("AWS::EC2::VPCEndpoint").Single().Props.ContainsKey("PolicyDocument").Should().BeFalse();
+
+    [Theory]
+    [InlineData("arn:aws:s3:::partner")]
+    [InlineData("s3://partner")]
+    [InlineData("Partner")]
+    [InlineData("ab")]
+    public void S3Endpoint_RejectsAnExtraBucketThatIsNotABucketName(string bucket) =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { S3EndpointExtraBuckets = [bucket] }), "Test/Net", "ProductionNetworkProps.S3EndpointExtraBuckets")
+            .Allowed.Should().Contain("bucket names of 3-63");
+
+    [Fact]
+    public void S3Endpoint_RejectsExtraBucketsWhenUnrestricted() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { S3EndpointAccess = S3EndpointAccess.Unrestricted, S3EndpointExtraBuckets = ["partner"] }), "Test/Net", "ProductionNetworkProps.S3EndpointExtraBuckets")
+            .Allowed.Should().Contain("unset unless S3EndpointAccess is OwnAccountAndAwsBuckets");
+
+    [Fact]
+    public void S3Endpoint_RejectsAnUnknownAccessMode() =>
+        Rejections.Expect(() => new ProductionNetwork(TestStacks.NewStack(), "Net", new ProductionNetworkProps { S3EndpointAccess = (S3EndpointAccess)7 }), "Test/Net", "ProductionNetworkProps.S3EndpointAccess")
+            .Allowed.Should().Be("OwnAccountAndAwsBuckets or Unrestricted");
+
+    [Fact]
+    public void FlowLogRole_MayBeAssumedOnlyForFlowLogsOfThisAccount()
+    {
+        var role = f.Default.Json().ResourcesOf("AWS::IAM::Role").Single(r => r.Props["AssumeRolePolicyDocument"]!.ToJsonString().Contains("vpc-flow-logs.amazonaws.com", StringComparison.Ordinal));
+        var statement = role.Props["AssumeRolePolicyDocument"]!["Statement"]!.AsArray().Single()!;
+        statement["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.ToJsonString().Should().Be("{\"Ref\":\"AWS::AccountId\"}");
+        TemplateExtensions.RenderText(statement["Condition"]!["ArnLike"]!["aws:SourceArn"])
+            .Should().Be("arn:${Ref:AWS::Partition}:ec2:${Ref:AWS::Region}:${Ref:AWS::AccountId}:vpc-flow-log/*");
     }
 
     [Fact]

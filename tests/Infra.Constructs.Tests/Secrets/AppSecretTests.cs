@@ -61,6 +61,47 @@ public class AppSecretTests(AppSecretTests.Fixture f) : IClassFixture<AppSecretT
         });
     }
 
+    private System.Text.Json.Nodes.JsonObject ResourcePolicy() =>
+        f.Template.Json().ResourcesOf("AWS::SecretsManager::ResourcePolicy").Single().Props;
+
+    [Fact]
+    public void ResourcePolicyDeniesEveryActionToOtherAccounts()
+    {
+        var deny = ResourcePolicy()["ResourcePolicy"]!["Statement"]!.AsArray().Single(st => st!["Sid"]!.GetValue<string>() == "NoOtherAccounts")!;
+        deny["Effect"]!.GetValue<string>().Should().Be("Deny");
+        deny["Principal"]!.ToJsonString().Should().Be("{\"AWS\":\"*\"}");
+        deny["Action"]!.GetValue<string>().Should().Be("secretsmanager:*");
+        deny["Condition"]!.ToJsonString().Should().Be("{\"StringNotEquals\":{\"aws:PrincipalAccount\":{\"Ref\":\"AWS::AccountId\"}}}");
+        ResourcePolicy()["BlockPublicPolicy"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public void ResourcePolicyDeniesTheValueToEveryPrincipalNotGrantedRead()
+    {
+        var deny = ResourcePolicy()["ResourcePolicy"]!["Statement"]!.AsArray().Single(st => st!["Sid"]!.GetValue<string>() == "OnlyGrantedReaders")!;
+        deny["Effect"]!.GetValue<string>().Should().Be("Deny");
+        deny["Action"]!.GetValue<string>().Should().Be("secretsmanager:GetSecretValue");
+        var readers = deny["Condition"]!["ArnNotEquals"]!["aws:PrincipalArn"]!;
+        readers.ToJsonString().Should().Contain("\"Fn::GetAtt\":[\"Reader").And.NotContain("Bystander", "only the granted role is exempt");
+    }
+
+    [Fact]
+    public void WithoutGrantsOnlyOtherAccountsAreDenied()
+    {
+        var template = TestStacks.Synth(s => _ = new AppSecret(s, "Secret"));
+        var statements = template.Json().ResourcesOf("AWS::SecretsManager::ResourcePolicy").Single().Props["ResourcePolicy"]!["Statement"]!.AsArray();
+        statements.Select(st => st!["Sid"]!.GetValue<string>()).Should().Equal("NoOtherAccounts");
+    }
+
+    [Fact]
+    public void RejectsAGrantToAPrincipalThatHasNoArn()
+    {
+        var stack = TestStacks.NewStack();
+        var secret = new AppSecret(stack, "Secret");
+        Rejections.Expect(() => secret.GrantRead(new ServicePrincipal("ec2.amazonaws.com")), "Test/Secret", "AppSecret.GrantRead(grantee)")
+            .Allowed.Should().Contain("an IAM role or user");
+    }
+
     [Theory]
     [InlineData("SecretName", "bad name!")]
     [InlineData("Length", "8")]

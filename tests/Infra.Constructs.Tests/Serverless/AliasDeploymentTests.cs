@@ -59,6 +59,19 @@ public sealed class AliasDeploymentFixture
 
 public sealed class AliasDeploymentTests(AliasDeploymentFixture f) : IClassFixture<AliasDeploymentFixture>
 {
+    [Fact]
+    public void ServiceRoles_MayBeAssumedOnlyForTheirApplicationsGroupsInThisAccount()
+    {
+        foreach (var (name, (_, deployment)) in f.Groups)
+        {
+            var statement = f.Resource(deployment.DeploymentGroup.Role)["Properties"]!["AssumeRolePolicyDocument"]!["Statement"]!.AsArray().Single()!;
+            statement["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.ToJsonString().Should().Be("{\"Ref\":\"AWS::AccountId\"}", name);
+            Infra.Constructs.Tests.Support.TemplateExtensions.RenderText(statement["Condition"]!["ArnLike"]!["aws:SourceArn"]).Should()
+                .StartWith("arn:${Ref:AWS::Partition}:codedeploy:${Ref:AWS::Region}:${Ref:AWS::AccountId}:deploymentgroup:${Ref:", name)
+                .And.EndWith("}/*", name);
+        }
+    }
+
     private static string ConfigName(JsonObject group) => group["DeploymentConfigName"]!.ToJsonString();
 
     [Theory]

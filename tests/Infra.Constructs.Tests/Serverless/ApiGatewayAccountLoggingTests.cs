@@ -22,6 +22,7 @@ public sealed class ApiGatewayAccountLoggingTests
         },
         StableBackend = "original",
         CreateCloudWatchRole = createRole,
+        Authorization = ApiAuthorization.Public,
     };
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class CanaryRestApiFixture
         ThrottlingRateLimit = 50,
         ThrottlingBurstLimit = 80,
         Proxy = true,
+        Authorization = ApiAuthorization.Public,
     };
 
     public Built Started { get; } = Build(CanaryRelease.Started(10));
@@ -41,11 +42,11 @@ public sealed class CanaryRestApiFixture
     public Built RolledBack { get; } = Build(CanaryRelease.RolledBack);
     public Built Defaults { get; } = Build(null);
     /// <summary>The full sample with the managed-rules firewall and IAM authorization.</summary>
-    public Built Secured { get; } = Build(CanaryRelease.Started(10), (_, p) => p with { Firewall = WebFirewall.AwsManagedRules, Authorization = AuthorizationType.IAM });
+    public Built Secured { get; } = Build(CanaryRelease.Started(10), (_, p) => p with { Firewall = WebFirewall.AwsManagedRules, FirewallRateLimit = 500, Authorization = ApiAuthorization.Iam });
     /// <summary>One backend, a Cognito user pool authorizer and an existing web ACL given by ARN.</summary>
     public Built External { get; } = Build(null, (stack, p) => p with
     {
-        Authorizer = new CognitoUserPoolsAuthorizer(stack, "Authorizer", new CognitoUserPoolsAuthorizerProps { CognitoUserPools = [new UserPool(stack, "Users")] }),
+        Authorization = ApiAuthorization.WithAuthorizer(new CognitoUserPoolsAuthorizer(stack, "Authorizer", new CognitoUserPoolsAuthorizerProps { CognitoUserPools = [new UserPool(stack, "Users")] })),
         WebAclArn = ExistingAclArn,
     });
 
@@ -56,7 +57,7 @@ public sealed class CanaryRestApiFixture
         var stack = ServerlessTestKit.NewStack();
         var (original, canary) = ServerlessTestKit.SampleFunctions(stack);
         var props = release is null
-            ? new CanaryRestApiProps { Backends = new Dictionary<string, IFunction> { ["original"] = original.Alias } }
+            ? new CanaryRestApiProps { Backends = new Dictionary<string, IFunction> { ["original"] = original.Alias }, Authorization = ApiAuthorization.Public }
             : SampleProps(original, canary, release);
         if (adjust is not null) props = adjust(stack, props);
         var api = new CanaryRestApi(stack, "Api", props);
@@ -312,11 +313,13 @@ public sealed class CanaryRestApiTests(CanaryRestApiFixture f) : IClassFixture<C
     }
 
     [Fact]
-    public void No_firewall_and_no_authorization_by_default()
+    public void No_firewall_by_default_and_public_only_when_asked()
     {
         f.Defaults.Template.ResourceCountIs("AWS::WAFv2::WebACL", 0);
         f.Defaults.Template.ResourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
         f.Defaults.Api.WebAcl.Should().BeNull();
+        f.Defaults.Api.Authorization.Should().BeSameAs(ApiAuthorization.Public);
+        f.Defaults.Api.Authorization.IsPublic.Should().BeTrue();
         f.Defaults.Json.Of("AWS::ApiGateway::Method").Should().OnlyContain(m => m.Props["AuthorizationType"]!.GetValue<string>() == "NONE");
     }
 
@@ -326,8 +329,9 @@ public sealed class CanaryRestApiTests(CanaryRestApiFixture f) : IClassFixture<C
         var acl = f.Secured.Json.Single("AWS::WAFv2::WebACL");
         acl["Scope"]!.GetValue<string>().Should().Be("REGIONAL");
         acl["DefaultAction"]!.AsObject().ContainsKey("Allow").Should().BeTrue();
-        acl["Rules"]!.AsArray().Select(r => r!["Statement"]!["ManagedRuleGroupStatement"]!["Name"]!.GetValue<string>())
-            .Should().Equal("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet");
+        acl["Rules"]!.AsArray().Select(r => r!["Name"]!.GetValue<string>())
+            .Should().Equal("RateLimitPerIp", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet");
+        acl["Rules"]!.AsArray().Select(r => r!["Priority"]!.GetValue<int>()).Should().Equal(0, 1, 2, 3);
         acl["Description"]!.GetValue<string>().Should().Be("AWS managed rules in front of the API stage live of Test/Api");
 
         var association = f.Secured.Json.Single("AWS::WAFv2::WebACLAssociation");
@@ -349,6 +353,26 @@ public sealed class CanaryRestApiTests(CanaryRestApiFixture f) : IClassFixture<C
         group.Props["LogGroupName"]!.GetValue<string>().Should().StartWith("aws-waf-logs-");
         group.Props["RetentionInDays"]!.GetValue<int>().Should().Be(365);
         group.Props["KmsKeyId"]!.ToJsonString().Should().Contain("ApiWebAclLogsKey");
+    }
+
+    [Fact]
+    public void Managed_rules_firewall_blocks_an_ip_above_the_given_rate()
+    {
+        var rule = f.Secured.Json.Single("AWS::WAFv2::WebACL")["Rules"]!.AsArray()[0]!.AsObject();
+        JsonNode.DeepEquals(rule, JsonNode.Parse("""
+            {"Name":"RateLimitPerIp","Priority":0,"Action":{"Block":{}},
+             "Statement":{"RateBasedStatement":{"AggregateKeyType":"IP","Limit":500,"EvaluationWindowSec":300}},
+             "VisibilityConfig":{"CloudWatchMetricsEnabled":true,"MetricName":"RateLimitPerIp","SampledRequestsEnabled":true}}
+            """)).Should().BeTrue(rule.ToJsonString());
+    }
+
+    [Fact]
+    public void Managed_rules_firewall_logs_redact_authorization_and_cookie_headers()
+    {
+        var logging = f.Secured.Json.Single("AWS::WAFv2::LoggingConfiguration");
+        JsonNode.DeepEquals(logging["RedactedFields"], JsonNode.Parse("""
+            [{"SingleHeader":{"Name":"authorization"}},{"SingleHeader":{"Name":"cookie"}}]
+            """)).Should().BeTrue(logging.ToJsonString());
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class CanaryRestApiValidationTests
         StageVariables = new Dictionary<string, string> { ["mode"] = "stable" },
         Canary = new StageCanary { Backend = "canary", StageVariableOverrides = new Dictionary<string, string> { ["mode"] = "canary" } },
         Release = CanaryRelease.Started(10),
+        Authorization = ApiAuthorization.Iam,
     };
 
     private static void Rejected(Func<CanaryRestApiProps, CanaryRestApiProps> breakIt, string property, string? allowedPart = null)
@@ -194,27 +195,41 @@ public sealed class CanaryRestApiValidationTests
         Rejected(p => p with { Firewall = WebFirewall.AwsManagedRules, WebAclArn = CanaryRestApiFixture.ExistingAclArn }, "WebAclArn", "unset when Firewall is AwsManagedRules");
 
     [Fact]
-    public void Undefined_authorization_is_rejected() =>
-        Rejected(p => p with { Authorization = (AuthorizationType)42 }, "Authorization", "NONE, IAM, COGNITO or CUSTOM");
-
-    [Theory]
-    [InlineData(AuthorizationType.COGNITO)]
-    [InlineData(AuthorizationType.CUSTOM)]
-    public void Authorizer_type_without_an_authorizer_is_rejected(AuthorizationType type) =>
-        Rejected(p => p with { Authorization = type }, "Authorization", "need an Authorizer");
+    public void Unset_authorization_is_rejected_naming_the_choices()
+    {
+        var stack = ServerlessTestKit.NewStack();
+        var props = Valid(stack) with { Authorization = null };
+        var error = ServerlessTestKit.Rejects(() => _ = new CanaryRestApi(stack, "Api", props), Path, "CanaryRestApiProps.Authorization");
+        error.Message.Should().Contain("(not set)");
+        error.Allowed.Should().Contain("ApiAuthorization.Iam").And.Contain("ApiAuthorization.WithAuthorizer").And.Contain("ApiAuthorization.Public").And.Contain("no default");
+    }
 
     [Fact]
-    public void Authorization_other_than_the_authorizers_type_is_rejected()
+    public void An_authorizer_choice_without_an_authorizer_is_rejected() =>
+        Rejected(p => p with { Authorization = ApiAuthorization.WithAuthorizer(null!) }, "Authorization.Authorizer", "CognitoUserPoolsAuthorizer");
+
+    [Fact]
+    public void A_lambda_authorizer_sets_custom_authorization()
     {
         var stack = ServerlessTestKit.NewStack();
         var authorizer = new TokenAuthorizer(stack, "Authorizer", new TokenAuthorizerProps
         {
             Handler = Function.FromFunctionArn(stack, "AuthFn", "arn:aws:lambda:eu-west-1:123456789012:function:authorizer"),
         });
-        var props = Valid(stack) with { Authorizer = authorizer, Authorization = AuthorizationType.IAM };
-        ServerlessTestKit.Rejects(() => _ = new CanaryRestApi(stack, "Api", props), Path, "CanaryRestApiProps.Authorization")
-            .Allowed.Should().Contain("CUSTOM (the Authorizer's type)");
+        var api = new CanaryRestApi(stack, "Api", Valid(stack) with { Authorization = ApiAuthorization.WithAuthorizer(authorizer) });
+        api.Authorization.IsPublic.Should().BeFalse();
+        Amazon.CDK.Assertions.Template.FromStack(stack).HasResourceProperties("AWS::ApiGateway::Method", new Dictionary<string, object> { ["AuthorizationType"] = "CUSTOM" });
     }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(2_000_000_001)]
+    public void Firewall_rate_limit_outside_wafs_limits_is_rejected(int limit) =>
+        Rejected(p => p with { Firewall = WebFirewall.AwsManagedRules, FirewallRateLimit = limit }, "FirewallRateLimit", "from 10 to 2000000000");
+
+    [Fact]
+    public void Firewall_rate_limit_without_the_managed_rules_firewall_is_rejected() =>
+        Rejected(p => p with { WebAclArn = CanaryRestApiFixture.ExistingAclArn, FirewallRateLimit = 100 }, "FirewallRateLimit", "unset unless Firewall is AwsManagedRules");
 
     [Fact]
     public void Message_names_path_property_value_and_what_is_allowed()
