@@ -32,7 +32,13 @@ function arnOf(template, logicalId, env) {
     case 'AWS::IAM::Role': return `arn:${env.partition}:iam::${env.account}:role${path}${physicalName(template, logicalId, env)}`;
     case 'AWS::IAM::ManagedPolicy': return `arn:${env.partition}:iam::${env.account}:policy${path}${physicalName(template, logicalId, env)}`;
     case 'AWS::IAM::OIDCProvider': return `arn:${env.partition}:iam::${env.account}:oidc-provider/${resolve(p.Url, template, env).replace(/^https:\/\//, '')}`;
-    default: throw new Error(`cannot give the ARN of ${logicalId} (${r.Type})`);
+    case 'AWS::SecretsManager::Secret': return `arn:${env.partition}:secretsmanager:${env.region}:${env.account}:secret:${logicalId}-AbCdEf`;
+    case 'AWS::KMS::Key': return `arn:${env.partition}:kms:${env.region}:${env.account}:key/${logicalId}`;
+    case 'AWS::S3::Bucket': return `arn:${env.partition}:s3:::${logicalId.toLowerCase()}`;
+    case 'AWS::Logs::LogGroup': return `arn:${env.partition}:logs:${env.region}:${env.account}:log-group:${logicalId}:*`;
+    case 'AWS::SNS::Topic': return `arn:${env.partition}:sns:${env.region}:${env.account}:${logicalId}`;
+    // Anything else: a fake ARN, distinct per resource, that no real request matches.
+    default: return `arn:${env.partition}:${r.Type.split('::')[1].toLowerCase()}:${env.region}:${env.account}:${r.Type.split('::')[2].toLowerCase()}/${logicalId}`;
   }
 }
 
@@ -44,6 +50,7 @@ function ref(name, template, env) {
     case 'AWS::Region': return env.region;
     case 'AWS::URLSuffix': return env.urlSuffix;
     case 'AWS::StackName': return 'Stack';
+    case 'AWS::StackId': return `arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/Stack/00000000-0000-0000-0000-000000000000`;
     case 'AWS::NoValue': return undefined;
   }
   if (template.Parameters?.[name]) {
@@ -53,6 +60,8 @@ function ref(name, template, env) {
   }
   const r = resourceOf(template, name);
   if (r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::Policy') return physicalName(template, name, env);
+  // Ref gives a name for these (their ARN comes from Fn::GetAtt Arn).
+  if (r.Type === 'AWS::S3::Bucket' || r.Type === 'AWS::Logs::LogGroup') return r.Type === 'AWS::S3::Bucket' ? name.toLowerCase() : name;
   return arnOf(template, name, env);
 }
 
