@@ -142,6 +142,8 @@ public class ReferenceAppTests(ReferenceAppFixture app)
             var text = template.ToJsonString();
             text.Should().NotContain("\"SecretString\"", stack).And.NotContain("PRIVATE KEY", stack);
             System.Text.RegularExpressions.Regex.IsMatch(text, "(AKIA|ASIA)[0-9A-Z]{16}").Should().BeFalse(stack);
+            // The library's own guard, every rule (user data, base64, Fn::If/Fn::Sub texts, sibling names...): no false alarm.
+            Infra.Constructs.Guardrails.SecretLiteralGuard.Scan(template).Should().BeEmpty(stack);
         }
     }
 }

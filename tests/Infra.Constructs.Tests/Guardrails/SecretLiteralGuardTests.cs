@@ -8,7 +8,7 @@ using Infra.Constructs.Tests.Support;
 
 namespace Infra.Constructs.Tests.Guardrails;
 
-public class SecretLiteralGuardTests
+public partial class SecretLiteralGuardTests
 {
     /// <summary>Synthesizes a stack with the guard on and returns the violations of its report (empty when synthesis passed).</summary>
     private static List<JsonNode> Violations(Action<Stack> build)
