@@ -99,7 +99,7 @@ test('a new image for the idle color only: the report names only its fleet, exit
   const out = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.deepEqual(out['Prod-Web'].resources, []);
   assert.deepEqual(out['Prod-Web'].serversReplaced.map(x => [x.fleet, x.color, x.parts, x.minSize, x.updatePolicy.kind]),
-    [['Prod-Web/Fleets/Green', 'green', ['image'], 1, 'rolling-update']]);
+    [['Prod-Web/Fleets/Green', 'green', ['image'], 1, 'instance-refresh']]);
   for (const [name, s] of Object.entries(out)) if (name !== 'Prod-Web') assert.deepEqual(s.serversReplaced, [], name);
   assertCleanedUp();
 });
