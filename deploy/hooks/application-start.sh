@@ -35,7 +35,13 @@ log "restarting ${units[*]} one at a time onto release '$(current_release)' (ver
 if ! rolling_restart "$version" "${APP_PORTS[@]}"; then
   unit="$(unit_for_port "$FAILED_PORT")"
   show_unit_diagnostics "$unit"
-  roll_back "$unit did not answer $(health_path) with version '${version:-?}' within ${APP_START_TIMEOUT_SECONDS}s" || true
+  # Only the processes up to the failed one left the previous release: those are the ones to move back.
+  moved=()
+  for port in "${APP_PORTS[@]}"; do
+    moved+=("$port")
+    [[ "$port" == "$FAILED_PORT" ]] && break
+  done
+  roll_back "$unit did not answer $(health_path) with version '${version:-?}' within ${APP_START_TIMEOUT_SECONDS}s" "${moved[@]}" || true
   die "$unit did not come up on the new release (see: journalctl -u '$unit'); the instance serves release '$(current_release)'"
 fi
 if ! "$SYSTEMCTL" enable -- "${units[@]}" >/dev/null 2>&1; then

@@ -217,23 +217,33 @@ rolling_restart() {
     fi
     log "$(unit_for_port "$port") serves ${version:-the release} and is healthy"
   done
+  # And once more after the last one: nginx may count a process it just saw restart as failed for
+  # fail_timeout, so the hook ends only when every process is live for nginx again. A deployment that
+  # follows at once would otherwise take its first process down while nginx still skips the last one
+  # (the boot test measured 502s from exactly that).
+  sleep "$APP_RESTART_SETTLE_SECONDS"
 }
 
-# roll_back REASON: point APP_DIR back at the previous release and restart the processes on it one
-# at a time, so the instance is left serving the version that served before this deployment.
+# roll_back REASON [PORT...]: point APP_DIR back at the previous release and restart, one at a time,
+# the processes on PORT... (default: all), so the instance is left serving the version that served
+# before this deployment. ApplicationStart passes only the ports it moved: a process that never left
+# the previous release keeps serving instead of going down once more next to a process nginx may
+# still count as failed.
 roll_back() {
-  local previous
+  local reason="$1" previous
+  shift
   previous="$(previous_release)"
   if [[ -z "$previous" || ! -d "$APP_RELEASES_DIR/$previous" ]]; then
-    warn "$1; no previous release to go back to"
+    warn "$reason; no previous release to go back to"
     return 1
   fi
-  warn "$1; rolling back to release $previous"
+  warn "$reason; rolling back to release $previous"
   switch_release "$previous"
   load_ports
-  local version port
+  local version port ports=("$@")
+  [[ ${#ports[@]} -gt 0 ]] || ports=("${APP_PORTS[@]}")
   version="$(cat -- "$APP_RELEASES_DIR/$previous/VERSION" 2>/dev/null || true)"
-  for port in "${APP_PORTS[@]}"; do
+  for port in "${ports[@]}"; do
     "$SYSTEMCTL" reset-failed -- "$(unit_for_port "$port")" >/dev/null 2>&1 || true
     "$SYSTEMCTL" restart -- "$(unit_for_port "$port")" || warn "could not restart $(unit_for_port "$port")"
     # The placeholder (no revision yet) answers 503 by design: wait only for a real release.
