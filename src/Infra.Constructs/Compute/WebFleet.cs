@@ -69,6 +69,7 @@ public sealed partial class WebFleet : Construct
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebFleetProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
+        var subnets = ServerSubnets(vpc, check);
         var securityGroup = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
 
         var instanceTypeName = props.InstanceType ?? ComputeDefaults.InstanceType;
@@ -255,7 +256,7 @@ public sealed partial class WebFleet : Construct
         AutoScalingGroup = new AutoScalingGroup(this, "Group", new AutoScalingGroupProps
         {
             Vpc = vpc,
-            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
+            VpcSubnets = subnets,
             LaunchTemplate = LaunchTemplate,
             MinCapacity = min,
             MaxCapacity = max,
@@ -480,6 +481,19 @@ public sealed partial class WebFleet : Construct
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
     private static partial Regex NamePattern();
+
+    // The servers' subnets: private with egress (NAT); without NAT, the isolated group a network with
+    // endpoints only names "private" (ProductionNetwork.PrivateSubnetGroupName), never a database group.
+    private static SubnetSelection ServerSubnets(IVpc vpc, PropChecks check)
+    {
+        if (vpc.PrivateSubnets.Length > 0)
+            return new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS };
+        var group = Network.ProductionNetwork.PrivateSubnetGroupName;
+        if (vpc.IsolatedSubnets.Any(s => s.Node.Id.StartsWith(group + "Subnet", StringComparison.Ordinal)))
+            return new SubnetSelection { SubnetGroupName = group };
+        throw check.Fail(nameof(WebFleetProps.Vpc), vpc.Node.Path,
+            $"a VPC with private subnets: with egress (NAT), or isolated ones in a group named '{group}' (ProductionNetwork with Egress = EndpointsOnly)");
+    }
 
     [GeneratedRegex(@"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*$")]
     private static partial Regex TimeZonePattern();

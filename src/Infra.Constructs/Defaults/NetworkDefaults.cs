@@ -19,4 +19,16 @@ public static class NetworkDefaults
     public const int IsolatedSubnetMask = 24;
     /// <summary>How long VPC flow logs are kept: a year, as incident reviews and audits expect.</summary>
     public const RetentionDays FlowLogRetention = RetentionDays.ONE_YEAR;
+
+    /// <summary>
+    /// The interface endpoints a server needs when it has no NAT (<see cref="Network.NetworkEgress"/>): Session Manager
+    /// and Run Command (ssm, ssmmessages, ec2messages), the CloudWatch agent (logs, monitoring), the app secret
+    /// (secretsmanager, kms), the CodeDeploy agent (codedeploy, codedeploy-commands-secure), role credentials for
+    /// tools that ask STS (sts) and the boot script's signal (cloudformation). S3 goes through the gateway endpoint.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ServerEndpointServices =
+    [
+        "ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "secretsmanager", "kms",
+        "codedeploy", "codedeploy-commands-secure", "sts", "cloudformation",
+    ];
 }

@@ -22,6 +22,12 @@ public sealed partial class ProductionNetwork : Construct
     /// <summary>True when the VPC has an IPv6 block as well.</summary>
     public bool DualStack { get; }
 
+    /// <summary>The interface endpoints for the servers' AWS APIs, unless <see cref="ProductionNetworkProps.Egress"/> is <see cref="NetworkEgress.NatGateway"/>.</summary>
+    public AwsServiceEndpoints? Endpoints { get; }
+
+    /// <summary>The name of the servers' subnet group (with egress, or isolated under <see cref="NetworkEgress.EndpointsOnly"/>).</summary>
+    public const string PrivateSubnetGroupName = "private";
+
     /// <summary>The flow log group, when flow logs are on.</summary>
     public ILogGroup? FlowLogGroup { get; }
 
@@ -60,8 +66,16 @@ public sealed partial class ProductionNetwork : Construct
                 "2 in an environment-agnostic stack (CloudFormation can only promise two zones there); for 3, give AvailabilityZones or set the stack's account and region");
         }
 
-        var nat = props.NatGateways ?? NetworkDefaults.NatGateways;
-        check.InRange(nameof(props.NatGateways), nat, 1, azs);
+        var egress = props.Egress ?? NetworkEgress.NatGateway;
+        if (!Enum.IsDefined(egress))
+            throw check.Fail(nameof(props.Egress), egress, "NatGateway, NatGatewayAndEndpoints or EndpointsOnly");
+        var withNat = egress != NetworkEgress.EndpointsOnly;
+        if (!withNat && props.NatGateways is not null)
+            throw check.Fail(nameof(props.NatGateways), props.NatGateways, "unset when Egress is EndpointsOnly (that network has no NAT gateway)");
+        if (egress == NetworkEgress.NatGateway && props.EndpointServices is not null)
+            throw check.Fail(nameof(props.EndpointServices), props.EndpointServices, "unset unless Egress is NatGatewayAndEndpoints or EndpointsOnly (only they make interface endpoints)");
+        var nat = withNat ? props.NatGateways ?? NetworkDefaults.NatGateways : 0;
+        if (withNat) check.InRange(nameof(props.NatGateways), nat, 1, azs);
         var publicMask = props.PublicSubnetMask ?? NetworkDefaults.PublicSubnetMask;
         var privateMask = props.PrivateSubnetMask ?? NetworkDefaults.PrivateSubnetMask;
         check.InRange(nameof(props.PublicSubnetMask), publicMask, Math.Max(16, cidr.PrefixLength), 28);
@@ -105,7 +119,8 @@ public sealed partial class ProductionNetwork : Construct
         var subnets = new List<ISubnetConfiguration>
         {
             new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = publicMask, MapPublicIpOnLaunch = false },
-            new SubnetConfiguration { Name = "private", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = privateMask },
+            // Without NAT the servers' subnets have no route out: isolated, under the same name (and logical ids).
+            new SubnetConfiguration { Name = PrivateSubnetGroupName, SubnetType = withNat ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PRIVATE_ISOLATED, CidrMask = privateMask },
         };
         if (isolated)
             subnets.Add(new SubnetConfiguration { Name = "isolated", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = NetworkDefaults.IsolatedSubnetMask });
@@ -129,6 +144,15 @@ public sealed partial class ProductionNetwork : Construct
         if (s3Access == Network.S3EndpointAccess.OwnAccountAndAwsBuckets)
             RestrictS3Endpoint(S3Endpoint, extraBuckets);
         DualStack = props.DualStack ?? false;
+        if (egress != NetworkEgress.NatGateway)
+        {
+            Endpoints = new AwsServiceEndpoints(this, "Endpoints", new AwsServiceEndpointsProps
+            {
+                Vpc = vpc,
+                Subnets = new SubnetSelection { SubnetGroupName = PrivateSubnetGroupName },
+                Services = props.EndpointServices,
+            });
+        }
 
         if (props.FlowLogs ?? true)
         {

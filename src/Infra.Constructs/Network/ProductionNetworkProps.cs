@@ -14,8 +14,22 @@ public sealed class ProductionNetworkProps
     /// <summary>Explicit availability zone names, e.g. <c>eu-west-1a</c>. Default: the first <see cref="MaxAzs"/> zones of the region.</summary>
     public IReadOnlyList<string>? AvailabilityZones { get; init; }
 
-    /// <summary>NAT gateways: 1 (cost) up to one per AZ (availability). Default: 1.</summary>
+    /// <summary>NAT gateways: 1 (cost) up to one per AZ (availability). Default: 1. Unset with <see cref="NetworkEgress.EndpointsOnly"/> (there are none).</summary>
     public int? NatGateways { get; init; }
+
+    /// <summary>
+    /// How the servers reach AWS APIs and the internet: NAT gateways, NAT gateways and interface endpoints, or
+    /// only endpoints (no NAT; the private subnets become isolated). Default: <see cref="NetworkEgress.NatGateway"/>.
+    /// With endpoints, <see cref="ProductionNetwork.Endpoints"/> can limit the servers' group to them
+    /// (<see cref="Security.AppEgress.AwsServicesOnly"/>).
+    /// </summary>
+    public NetworkEgress? Egress { get; init; }
+
+    /// <summary>
+    /// The interface endpoints' services when <see cref="Egress"/> has endpoints (e.g. add <c>ecr.api</c>). Default:
+    /// <see cref="Defaults.NetworkDefaults.ServerEndpointServices"/>.
+    /// </summary>
+    public IReadOnlyList<string>? EndpointServices { get; init; }
 
     /// <summary>Add isolated subnets (no route to the internet) for databases. Default: false.</summary>
     public bool? IsolatedSubnets { get; init; }

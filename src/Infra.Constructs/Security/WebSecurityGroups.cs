@@ -75,10 +75,18 @@ public sealed class WebSecurityGroups : Construct
         });
         app.AddIngressRule(lb, Port.Tcp(InstancePort), "Instance port (nginx) from the load balancer");
         lb.AddEgressRule(app, Port.Tcp(InstancePort), "Forward to the app servers' instance port");
-        // Servers need HTTPS out for packages, SSM, CodeDeploy, Secrets Manager and CloudWatch;
-        // HTTP for package mirrors. DNS and NTP go to link-local addresses that groups do not filter.
-        app.AddEgressRule(Peer.AnyIpv4(), Port.Tcp(443), "HTTPS to AWS APIs and package repositories");
-        app.AddEgressRule(Peer.AnyIpv4(), Port.Tcp(80), "HTTP to package repositories");
+        // DNS and NTP go to link-local addresses that security groups do not filter: neither needs a rule.
+        if ((props.AppEgress ?? Security.AppEgress.Internet).Endpoints is { } endpoints)
+        {
+            app.AddEgressRule(endpoints.SecurityGroup, Port.Tcp(443), "HTTPS to the AWS service endpoints (SSM, CloudWatch, CodeDeploy, Secrets Manager ...)");
+            app.AddEgressRule(Peer.PrefixList(endpoints.S3PrefixListId), Port.Tcp(443), "HTTPS to S3 through the gateway endpoint (packages, revisions)");
+        }
+        else
+        {
+            // Servers need HTTPS out for packages, SSM, CodeDeploy, Secrets Manager and CloudWatch; HTTP for package mirrors.
+            app.AddEgressRule(Peer.AnyIpv4(), Port.Tcp(443), "HTTPS to AWS APIs and package repositories");
+            app.AddEgressRule(Peer.AnyIpv4(), Port.Tcp(80), "HTTP to package repositories");
+        }
         foreach (var c in admin)
         {
             var peer = c.Contains(':') ? Peer.Ipv6(c) : Peer.Ipv4(c);

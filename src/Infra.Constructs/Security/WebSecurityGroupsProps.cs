@@ -20,4 +20,11 @@ public sealed class WebSecurityGroupsProps
     /// rejected (<c>0.0.0.0/1</c> and <c>128.0.0.0/1</c> together are the whole internet).
     /// </summary>
     public IReadOnlyList<string>? AdminSshCidrs { get; init; }
+
+    /// <summary>
+    /// Where the servers may connect to. Default: <see cref="Security.AppEgress.Internet"/> (HTTPS and HTTP to
+    /// anywhere). <see cref="Security.AppEgress.AwsServicesOnly"/> limits them to HTTPS to a network's AWS service
+    /// endpoints and S3 (docs/security.md).
+    /// </summary>
+    public AppEgress? AppEgress { get; init; }
 }
