@@ -131,8 +131,8 @@ public sealed class WebStack : Stack
                 Application = application,
                 Revisions = revisions,
                 Config = settings.Rolling,
-                // Roll back on the alarms operators watch, not on a second set.
-                Alarms = Monitoring?.DeploymentAlarmsOf(Fleets.FleetOf(color)),
+                // Roll back on the alarms operators watch; without monitoring the deployment builds the same three itself.
+                Alarms = Monitoring?.AlarmsOf(Fleets.FleetOf(color)),
             });
         }
         Deployments = deployments;

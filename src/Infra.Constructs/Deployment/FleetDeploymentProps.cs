@@ -1,5 +1,6 @@
 using Amazon.CDK.AWS.CodeDeploy;
 using Infra.Constructs.Compute;
+using Infra.Constructs.Monitoring;
 
 namespace Infra.Constructs.Deployment;
 
@@ -24,26 +25,12 @@ public sealed class FleetDeploymentProps
     /// <summary>With <see cref="RollingConfig.Custom"/>: <see cref="MinimumHealthyHosts"/> is a percent. Default: false (a count).</summary>
     public bool? MinimumHealthyHostsArePercent { get; init; }
 
-    /// <summary>Roll back when the target group's 5xx share of requests exceeds this percent over 1 minute (0.1-100). Default: 5.</summary>
-    public double? Max5xxPercent { get; init; }
-
-    /// <summary>Roll back when at least this many targets are unhealthy for 2 minutes (1-1000). Default: 1.</summary>
-    public int? MaxUnhealthyHosts { get; init; }
-
-    /// <summary>Roll back when p99 target response time exceeds this many seconds for 3 minutes (0.01-60). Default: 2.</summary>
-    public double? MaxP99LatencySeconds { get; init; }
-
-    /// <summary>Further alarms that stop and roll back a deployment (e.g. from the monitoring construct). Default: none.</summary>
-    public IReadOnlyList<Amazon.CDK.AWS.CloudWatch.IAlarm>? ExtraAlarms { get; init; }
-
     /// <summary>
-    /// The alarms that stop and roll back a deployment, used instead of the three built here (then leave
-    /// <see cref="Max5xxPercent"/>, <see cref="MaxUnhealthyHosts"/> and <see cref="MaxP99LatencySeconds"/> unset),
-    /// e.g. <see cref="Monitoring.WebMonitoring.DeploymentAlarmsOf"/>: the deployment rolls back on the alarms
-    /// operators watch, not on a second set. Default: the built-in 5xx, unhealthy-host and p99 alarms.
+    /// The alarms of <see cref="Fleet"/> that stop and roll back a deployment (and the fleet's instance refresh),
+    /// e.g. <see cref="WebMonitoring.AlarmsOf"/>: deployments roll back on the alarms operators watch, not on a
+    /// second set. Add more with <see cref="FleetDeployment.AddAlarm"/>. Default: a <see cref="FleetAlarms"/> built
+    /// here with the default thresholds and no topic (build one with <see cref="FleetAlarmsProps.Thresholds"/> and
+    /// <see cref="FleetAlarmsProps.Topic"/> to set them).
     /// </summary>
-    public IReadOnlyList<Amazon.CDK.AWS.CloudWatch.IAlarm>? Alarms { get; init; }
-
-    /// <summary>Topic the built-in alarms notify on ALARM and OK (alarms without an action go unnoticed). Default: none.</summary>
-    public Amazon.CDK.AWS.SNS.ITopic? AlarmTopic { get; init; }
+    public FleetAlarms? Alarms { get; init; }
 }

@@ -13,31 +13,13 @@ using Infra.Constructs.Validation;
 
 namespace Infra.Constructs.Monitoring;
 
-/// <summary>The alarms of one fleet. <see cref="Deployment"/> are the ones its CodeDeploy group rolls back on.</summary>
-public sealed record FleetAlarms(
-    Alarm Target5xxRate,
-    Alarm UnhealthyHosts,
-    Alarm P99Latency,
-    Alarm HighCpu,
-    Alarm CapacityShortfall,
-    Alarm? HighMemory,
-    Alarm? HighDisk,
-    Alarm? AppErrors)
-{
-    /// <summary>5xx rate, unhealthy hosts and p99 latency of the fleet's target group.</summary>
-    public IReadOnlyList<IAlarm> Deployment => [Target5xxRate, UnhealthyHosts, P99Latency];
-
-    /// <summary>Every alarm of the fleet.</summary>
-    public IReadOnlyList<Alarm> All => new[] { Target5xxRate, UnhealthyHosts, P99Latency, HighCpu, CapacityShortfall, HighMemory, HighDisk, AppErrors }
-        .OfType<Alarm>().ToList();
-}
-
 /// <summary>
 /// Monitoring of one environment, the third stage of running production as code: one dashboard
 /// (load balancer, each fleet side by side, NAT gateways, and sections other stacks add), alarms with
 /// configurable thresholds on the same signals, a composite "service unhealthy" alarm, and one
-/// encrypted notification topic that every alarm and every Auto Scaling group notifies. The fleets'
-/// target-group alarms double as their deployments' rollback alarms (<see cref="DeploymentAlarmsOf"/>).
+/// encrypted notification topic that every alarm and every Auto Scaling group notifies. Each fleet's
+/// <see cref="FleetAlarms"/> (5xx rate, unhealthy hosts, p99 latency) are built here once and are the ones
+/// its deployments roll back on (<see cref="AlarmsOf"/>).
 /// Logs come from the fleets themselves (<see cref="WebFleetProps.Logs"/>).
 /// </summary>
 public sealed partial class WebMonitoring : Construct
@@ -77,19 +59,15 @@ public sealed partial class WebMonitoring : Construct
     private readonly Dictionary<WebFleet, FleetAlarms> _fleetAlarms = [];
     private readonly List<WebFleet> _fleets;
 
-    /// <summary>The alarms of <paramref name="fleet"/>; throws when it is not monitored here or alarms are off.</summary>
-    public FleetAlarms AlarmsOf(WebFleet fleet) =>
-        _fleetAlarms.TryGetValue(fleet, out var a) ? a
-        : throw new PropChecks(this, nameof(WebMonitoring) + "." + nameof(AlarmsOf)).Fail("fleet", fleet.Node.Path,
-            _fleets.Contains(fleet) ? "a fleet with alarms (WebMonitoringProps.Alarms is false)" : "one of WebMonitoringProps.Fleets");
-
     /// <summary>
-    /// The alarms <paramref name="fleet"/>'s deployment group should roll back on (target 5xx rate, unhealthy
-    /// hosts, p99 latency), for <see cref="Deployment.FleetDeploymentProps.Alarms"/>; null when alarms are off,
-    /// so the deployment keeps its own.
+    /// The rollback alarms of <paramref name="fleet"/>, built here, shown on the dashboard and notifying the topic:
+    /// give them to <c>FleetDeploymentProps.Alarms</c> so deployments roll back on the alarms operators watch.
+    /// Throws when the fleet is not monitored here or alarms are off (then the deployment builds its own).
     /// </summary>
-    public IReadOnlyList<IAlarm>? DeploymentAlarmsOf(WebFleet fleet) =>
-        _fleetAlarms.Count == 0 && _fleets.Contains(fleet) ? null : AlarmsOf(fleet).Deployment;
+    public FleetAlarms AlarmsOf(WebFleet fleet) =>
+        fleet is not null && _fleetAlarms.TryGetValue(fleet, out var a) ? a
+        : throw new PropChecks(this, nameof(WebMonitoring) + "." + nameof(AlarmsOf)).Fail(nameof(fleet), fleet?.Node.Path,
+            fleet is not null && _fleets.Contains(fleet) ? "a fleet with alarms (WebMonitoringProps.Alarms is false)" : "one of WebMonitoringProps.Fleets");
 
     /// <summary>Creates the topic (unless given), alarms, notifications and dashboard.</summary>
     public WebMonitoring(Construct scope, string id, WebMonitoringProps props) : base(scope, id)
@@ -108,9 +86,9 @@ public sealed partial class WebMonitoring : Construct
             var f = _fleets[i] ?? throw check.Fail($"{nameof(props.Fleets)}[{i}]", null, "a fleet");
             if (_fleets.IndexOf(f) != i)
                 throw check.Fail(nameof(props.Fleets), _fleets.Select(x => x.Node.Path), "each fleet once");
-            if (!IsRouted(f))
-                throw check.Fail($"{nameof(props.Fleets)}[{i}]", f.Node.Path,
-                    "a fleet whose target group a listener routes to (call WebLoadBalancer.Route first: target-group metrics name the load balancer)");
+            // Checked here too: the dashboard reads the target groups' metrics even when alarms are off.
+            if (!FleetAlarms.IsRouted(f))
+                throw check.Fail($"{nameof(props.Fleets)}[{i}]", f.Node.Path, FleetAlarms.RoutedFleet);
         }
         var natIds = props.NatGatewayIds ?? [];
         for (var i = 0; i < natIds.Count; i++)
@@ -135,12 +113,12 @@ public sealed partial class WebMonitoring : Construct
             if (lb is not null)
             {
                 LoadBalancer5xxRate = NewAlarm(this, "LoadBalancer5xxRate", LbErrorRate(lb, "5"), Thresholds.Five, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 2,
-                    $"{EnvironmentName}: more than {Num(Thresholds.Five)}% of requests answered 5xx at the load balancer (its own 5xx and the servers') in 2 of 3 minutes");
+                    $"{EnvironmentName}: more than {AlarmFactory.Num(Thresholds.Five)}% of requests answered 5xx at the load balancer (its own 5xx and the servers') in 2 of 3 minutes");
                 LoadBalancer4xxRate = NewAlarm(this, "LoadBalancer4xxRate", LbErrorRate(lb, "4", Durations.Minutes(5)), Thresholds.Four, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, 2,
-                    $"{EnvironmentName}: more than {Num(Thresholds.Four)}% of requests answered 4xx at the load balancer for 10 minutes (broken links, auth or a client bug?)");
+                    $"{EnvironmentName}: more than {AlarmFactory.Num(Thresholds.Four)}% of requests answered 4xx at the load balancer for 10 minutes (broken links, auth or a client bug?)");
                 LoadBalancerP99Latency = NewAlarm(this, "LoadBalancerP99Latency", lb.LoadBalancer.Metrics.TargetResponseTime(new MetricOptions { Statistic = "p99", Period = MonitoringWidgets.Minute }),
                     Thresholds.P99, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
-                    $"{EnvironmentName}: p99 response time of the servers behind the load balancer above {Num(Thresholds.P99)} s for 3 minutes");
+                    $"{EnvironmentName}: p99 response time of the servers behind the load balancer above {AlarmFactory.Num(Thresholds.P99)} s for 3 minutes");
                 _serviceHealth.AddRange([LoadBalancer5xxRate, LoadBalancerP99Latency]);
             }
             foreach (var fleet in _fleets)
@@ -253,23 +231,16 @@ public sealed partial class WebMonitoring : Construct
 
     private FleetAlarms FleetAlarmsFor(WebFleet fleet)
     {
-        var scope = new Construct(this, UniqueId(fleet));
         var label = Label(fleet);
-        var tg = fleet.TargetGroupMetrics;
+        var rollback = new FleetAlarms(this, UniqueId(fleet), new FleetAlarmsProps { Fleet = fleet, Thresholds = Thresholds, Name = $"{EnvironmentName} {label}" });
+        foreach (var alarm in rollback.All) Notify(alarm);
+        // The fleet's other alarms sit beside its rollback alarms (paths Monitoring/<fleet>/<alarm>, as before).
+        var scope = rollback;
         var t = Thresholds;
-        var health = fleet.Bootstrap.HealthCheckPath;
-        var target5xx = NewAlarm(scope, "Target5xxRate", TargetErrorRate(fleet), t.Five, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 1,
-            $"{EnvironmentName} {label}: more than {Num(t.Five)}% of requests answered 5xx by the servers in a minute (rolls back a deployment)");
-        var unhealthy = NewAlarm(scope, "UnhealthyHosts", tg.UnhealthyHostCount(new MetricOptions { Period = MonitoringWidgets.Minute, Statistic = "Maximum" }),
-            t.Unhealthy, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 2, 2,
-            $"{EnvironmentName} {label}: {t.Unhealthy} or more servers failing the load balancer's health check on {health} for 2 minutes (rolls back a deployment)");
-        var p99 = NewAlarm(scope, "P99Latency", tg.TargetResponseTime(new MetricOptions { Period = MonitoringWidgets.Minute, Statistic = "p99" }),
-            t.P99, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
-            $"{EnvironmentName} {label}: p99 response time above {Num(t.P99)} s for 3 minutes (rolls back a deployment)");
-        var cpu = NewAlarm(scope, "HighCpu", GroupMetric(fleet, "AWS/EC2", "CPUUtilization", "Average", Durations.Minutes(5)),
+        NewAlarm(scope, "HighCpu", GroupMetric(fleet, "AWS/EC2", "CPUUtilization", "Average", Durations.Minutes(5)),
             t.Cpu, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
-            $"{EnvironmentName} {label}: average CPU above {Num(t.Cpu)}% for 15 minutes (at maximum capacity, or scaling too slow?)");
-        var shortfall = NewAlarm(scope, "CapacityShortfall", new MathExpression(new MathExpressionProps
+            $"{EnvironmentName} {label}: average CPU above {AlarmFactory.Num(t.Cpu)}% for 15 minutes (at maximum capacity, or scaling too slow?)");
+        NewAlarm(scope, "CapacityShortfall", new MathExpression(new MathExpressionProps
             {
                 Expression = "desired - inService",
                 UsingMetrics = new Dictionary<string, IMetric>
@@ -282,31 +253,23 @@ public sealed partial class WebMonitoring : Construct
             }),
             1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, 3,
             $"{EnvironmentName} {label}: at least one server fewer in service than desired for 15 minutes (launches failing? see the Deploy log group and the topic's launch errors)");
-        Alarm? memory = null, disk = null, appErrors = null;
         if (fleet.Logs is { } logs)
         {
-            memory = NewAlarm(scope, "HighMemory", logs.MemoryUsedPercent(), t.Memory, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
-                $"{EnvironmentName} {label}: memory use above {Num(t.Memory)}% on a server for 15 minutes");
-            disk = NewAlarm(scope, "HighDisk", logs.DiskUsedPercent(), t.Disk, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, 2,
-                $"{EnvironmentName} {label}: root volume more than {Num(t.Disk)}% full on a server");
-            appErrors = NewAlarm(scope, "AppErrors", logs.AppErrors(), t.AppErrors, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1,
+            NewAlarm(scope, "HighMemory", logs.MemoryUsedPercent(), t.Memory, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
+                $"{EnvironmentName} {label}: memory use above {AlarmFactory.Num(t.Memory)}% on a server for 15 minutes");
+            NewAlarm(scope, "HighDisk", logs.DiskUsedPercent(), t.Disk, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, 2,
+                $"{EnvironmentName} {label}: root volume more than {AlarmFactory.Num(t.Disk)}% full on a server");
+            NewAlarm(scope, "AppErrors", logs.AppErrors(), t.AppErrors, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1,
                 $"{EnvironmentName} {label}: {t.AppErrors} or more application error lines in 5 minutes (metric filter on the App log group)");
         }
-        return new FleetAlarms(target5xx, unhealthy, p99, cpu, shortfall, memory, disk, appErrors);
+        return rollback;
     }
 
-    private Alarm NewAlarm(Construct scope, string id, IMetric metric, double threshold, ComparisonOperator op, int periods, int datapoints, string description)
+    private Alarm NewAlarm(Construct scope, string id, IMetric metric, double threshold, ComparisonOperator op, int periods, int datapoints, string description) =>
+        Notify(AlarmFactory.New(scope, id, metric, threshold, op, periods, datapoints, description));
+
+    private Alarm Notify(Alarm alarm)
     {
-        var alarm = new Alarm(scope, id, new AlarmProps
-        {
-            Metric = metric,
-            Threshold = threshold,
-            ComparisonOperator = op,
-            EvaluationPeriods = periods,
-            DatapointsToAlarm = datapoints,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-            AlarmDescription = description,
-        });
         Notifications.Notify(alarm);
         _alarms.Add(alarm);
         return alarm;
@@ -333,24 +296,9 @@ public sealed partial class WebMonitoring : Construct
         });
     }
 
-    private MathExpression TargetErrorRate(WebFleet fleet)
-    {
-        var sum = new MetricOptions { Period = MonitoringWidgets.Minute, Statistic = "Sum" };
-        var tg = fleet.TargetGroupMetrics;
-        // Ids unique per fleet: the fleets' rates share the "5xx % per fleet" graph.
-        var k = _fleets.IndexOf(fleet) + 1;
-        return new MathExpression(new MathExpressionProps
-        {
-            Expression = $"IF(requests{k} >= {Thresholds.MinRequests}, 100 * FILL(errors{k}, 0) / requests{k}, 0)",
-            UsingMetrics = new Dictionary<string, IMetric>
-            {
-                [$"errors{k}"] = tg.HttpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, sum),
-                [$"requests{k}"] = tg.RequestCount(sum),
-            },
-            Label = $"{Label(fleet)} 5xx %",
-            Period = MonitoringWidgets.Minute,
-        });
-    }
+    // Metric ids numbered per fleet: the fleets' rates share the "5xx % per fleet" graph.
+    private MathExpression TargetErrorRate(WebFleet fleet) =>
+        FleetAlarms.ErrorRateOf(fleet, Thresholds.MinRequests, (_fleets.IndexOf(fleet) + 1).ToString(CultureInfo.InvariantCulture), $"{Label(fleet)} 5xx %");
 
     private static Metric GroupMetric(WebFleet fleet, string ns, string name, string statistic, Duration? period = null, string? label = null) => new(new MetricProps
     {
@@ -467,13 +415,6 @@ public sealed partial class WebMonitoring : Construct
         new[] { ("p50", Color.GREEN), ("p90", Color.ORANGE), ("p99", Color.RED) }
             .Select(p => (IMetric)metric(new MetricOptions { Statistic = p.Item1, Label = p.Item1, Color = p.Item2, Period = MonitoringWidgets.Minute }));
 
-    // The target group's metrics name its load balancer; the CDK throws when no listener routes to it.
-    private static bool IsRouted(WebFleet fleet)
-    {
-        try { _ = fleet.TargetGroupMetrics.RequestCount(); return true; }
-        catch (Exception e) when (e is not OutOfMemoryException) { return false; }
-    }
-
     private static string Label(WebFleet fleet) => fleet.Bootstrap.Color ?? fleet.Node.Id;
 
     private static string? ColorOf(WebFleet fleet) => fleet.Bootstrap.Color switch
@@ -488,8 +429,6 @@ public sealed partial class WebMonitoring : Construct
         var id = fleet.Node.Id;
         return _fleets.Count(f => f.Node.Id == id) > 1 ? $"{id}{_fleets.IndexOf(fleet) + 1}" : id;
     }
-
-    private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
     private sealed class Producer(Func<string> produce) : Amazon.JSII.Runtime.Deputy.DeputyBase, IStableStringProducer
     {

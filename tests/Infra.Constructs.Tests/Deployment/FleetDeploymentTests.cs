@@ -6,6 +6,7 @@ using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CodeDeploy;
 using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
+using Infra.Constructs.Monitoring;
 using Infra.Constructs.Tests.Support;
 
 namespace Infra.Constructs.Tests.Deployment;
@@ -28,8 +29,9 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
         public JsonObject DefaultJson { get; }
         public FleetDeployment DefaultDeployment { get; }
         /// <summary>
-        /// One fleet with a deployment per other option: Tuned (half at a time, its own thresholds and an
-        /// extra alarm), AllAtOnce, CustomCount (3 healthy hosts) and CustomPercent (75% healthy).
+        /// One fleet with a deployment per other option: Tuned (half at a time, given alarms with their own
+        /// thresholds, an extra alarm added twice and one of its own alarms added again), AllAtOnce,
+        /// CustomCount (3 healthy hosts) and CustomPercent (75% healthy), all on the same fleet alarms.
         /// </summary>
         public Template Options { get; }
         public JsonObject OptionsJson { get; }
@@ -49,17 +51,23 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
             {
                 var p = Pieces.In(s);
                 var extra = new Alarm(s, "ExtraAlarm", new AlarmProps { Metric = new Metric(new MetricProps { Namespace = "App", MetricName = "Errors" }), Threshold = 1, EvaluationPeriods = 1 });
+                var alarms = new FleetAlarms(s, "TunedAlarms", new FleetAlarmsProps
+                {
+                    Fleet = p.Fleet, Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99LatencySeconds = 0.75 },
+                });
                 tuned = new FleetDeployment(s, "Tuned", new FleetDeploymentProps
                 {
-                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions,
-                    Config = RollingConfig.HalfAtATime, Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99LatencySeconds = 0.75, ExtraAlarms = [extra],
+                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.HalfAtATime, Alarms = alarms,
                 });
+                tuned.AddAlarm(extra);
+                tuned.AddAlarm(extra);
+                tuned.AddAlarm(alarms.Target5xxRate);
                 // More groups on the same fleet share the tuned group's alarms (the fleet's refresh takes at most 10).
-                new FleetDeployment(s, "AllAtOnce", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce, Alarms = tuned.Alarms });
-                new FleetDeployment(s, "CustomCount", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 3, Alarms = tuned.Alarms });
+                new FleetDeployment(s, "AllAtOnce", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce, Alarms = tuned.FleetAlarms });
+                new FleetDeployment(s, "CustomCount", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 3, Alarms = tuned.FleetAlarms });
                 new FleetDeployment(s, "CustomPercent", new FleetDeploymentProps
                 {
-                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Alarms = tuned.Alarms,
+                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Alarms = tuned.FleetAlarms,
                     Config = RollingConfig.Custom, MinimumHealthyHosts = 75, MinimumHealthyHostsArePercent = true,
                 });
             });
@@ -136,14 +144,15 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
                 ["Enabled"] = true,
                 ["Alarms"] = new object[]
                 {
-                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentTarget5xxRate") },
-                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentUnhealthyHosts") },
-                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentP99Latency") },
+                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentAlarmsTarget5xxRate") },
+                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentAlarmsUnhealthyHosts") },
+                    new Dictionary<string, object> { ["Name"] = Ref("DeploymentAlarmsP99Latency") },
                 },
             },
         });
         f.Default.ResourceCountIs("AWS::CloudWatch::Alarm", 3);
-        f.DefaultDeployment.Alarms.Should().HaveCount(3);
+        f.DefaultDeployment.Alarms.Should().Equal(f.DefaultDeployment.FleetAlarms.All, "built here when none are given");
+        f.DefaultDeployment.FleetAlarms.Node.Path.Should().Be("Test/Deployment/Alarms");
     }
 
     [Fact]
@@ -154,13 +163,13 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     }
 
     [Fact]
-    public void Default_5xxAlarmFiresAboveFivePercentOfRequestsInOneMinute() =>
+    public void Default_5xxAlarmFiresAboveFivePercentOfAtLeastTenRequestsInOneMinute() =>
         f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
-            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 5, ["EvaluationPeriods"] = 1, ["TreatMissingData"] = "notBreaching",
+            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 5, ["EvaluationPeriods"] = 1, ["DatapointsToAlarm"] = 1, ["TreatMissingData"] = "notBreaching",
             ["Metrics"] = new object[]
             {
-                Match.ObjectLike(new Dictionary<string, object> { ["Expression"] = "100 * errors / MAX([requests, 1])", ["ReturnData"] = true }),
+                Match.ObjectLike(new Dictionary<string, object> { ["Expression"] = "IF(requests >= 10, 100 * FILL(errors, 0) / requests, 0)", ["ReturnData"] = true }),
                 Match.ObjectLike(new Dictionary<string, object>
                 {
                     ["Id"] = "errors", ["ReturnData"] = false,
@@ -187,7 +196,7 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
         f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
             ["MetricName"] = "UnHealthyHostCount", ["Namespace"] = "AWS/ApplicationELB", ["Statistic"] = "Maximum", ["Period"] = 60,
-            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold", ["Threshold"] = 1, ["EvaluationPeriods"] = 2, ["TreatMissingData"] = "notBreaching",
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold", ["Threshold"] = 1, ["EvaluationPeriods"] = 2, ["DatapointsToAlarm"] = 2, ["TreatMissingData"] = "notBreaching",
             ["Dimensions"] = Match.ArrayWith([new Dictionary<string, object>
             {
                 ["Name"] = "TargetGroup",
@@ -200,7 +209,7 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
         f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
             ["MetricName"] = "TargetResponseTime", ["Namespace"] = "AWS/ApplicationELB", ["ExtendedStatistic"] = "p99", ["Period"] = 60,
-            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 2, ["EvaluationPeriods"] = 3, ["TreatMissingData"] = "notBreaching",
+            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 2, ["EvaluationPeriods"] = 3, ["DatapointsToAlarm"] = 3, ["TreatMissingData"] = "notBreaching",
         });
 
     [Fact]
@@ -212,46 +221,52 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     }
 
     [Fact]
-    public void Thresholds_AreConfigurable()
+    public void Thresholds_AreSetOnTheGivenFleetAlarms()
     {
-        foreach (var (id, threshold) in new (string, double)[] { ("TunedTarget5xxRate", 2.5), ("TunedUnhealthyHosts", 2), ("TunedP99Latency", 0.75) })
+        foreach (var (id, threshold) in new (string, double)[] { ("TunedAlarmsTarget5xxRate", 2.5), ("TunedAlarmsUnhealthyHosts", 2), ("TunedAlarmsP99Latency", 0.75) })
         {
             var alarm = f.OptionsJson.ResourcesOf("AWS::CloudWatch::Alarm").Single(a => a.Id.StartsWith(id, StringComparison.Ordinal)).Props;
             alarm["Threshold"]!.GetValue<double>().Should().Be(threshold, id);
         }
-        f.OptionsJson.ResourcesOf("AWS::CloudWatch::Alarm").Single(a => a.Id.StartsWith("TunedTarget5xxRate", StringComparison.Ordinal)).Props["AlarmDescription"]!
+        f.OptionsJson.ResourcesOf("AWS::CloudWatch::Alarm").Single(a => a.Id.StartsWith("TunedAlarmsTarget5xxRate", StringComparison.Ordinal)).Props["AlarmDescription"]!
             .GetValue<string>().Should().Contain("more than 2.5% of requests");
     }
 
     [Fact]
-    public void AlarmDescriptions_DoNotDependOnTheMachinesCulture()
-    {
-        var culture = CultureInfo.CurrentCulture;
-        try
-        {
-            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-            var stack = TestStacks.NewStack();
-            var p = Pieces.In(stack);
-            var deployment = new FleetDeployment(stack, "Deployment", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Max5xxPercent = 2.5, MaxP99LatencySeconds = 0.75 });
-            var descriptions = deployment.Node.Children.OfType<Alarm>().Select(a => ((CfnAlarm)a.Node.DefaultChild!).AlarmDescription).ToList();
-            descriptions.Should().Contain(d => d!.Contains("more than 2.5% of requests")).And.Contain(d => d!.Contains("above 0.75 s"));
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = culture;
-        }
-    }
-
-    [Fact]
-    public void ExtraAlarms_AreAppendedToTheThree()
+    public void AddAlarm_AppendsToTheFleetsThreeOnceEach()
     {
         GroupOf(f.OptionsJson, "Tuned")["AlarmConfiguration"]!["Alarms"]!.AsArray().Select(a => a!["Name"]!["Ref"]!.GetValue<string>())
             .Should().SatisfyRespectively(
-                a => a.Should().StartWith("TunedTarget5xxRate"),
-                a => a.Should().StartWith("TunedUnhealthyHosts"),
-                a => a.Should().StartWith("TunedP99Latency"),
+                a => a.Should().StartWith("TunedAlarmsTarget5xxRate"),
+                a => a.Should().StartWith("TunedAlarmsUnhealthyHosts"),
+                a => a.Should().StartWith("TunedAlarmsP99Latency"),
                 a => a.Should().StartWith("ExtraAlarm"));
-        f.Tuned.Alarms.Should().HaveCount(4);
+        f.Tuned.Alarms.Should().HaveCount(4, "an alarm added again is kept once");
+        GroupOf(f.OptionsJson, "AllAtOnce")["AlarmConfiguration"]!["Alarms"]!.AsArray().Should().HaveCount(3, "the extra alarm was added to Tuned only");
+        f.Options.ResourceCountIs("AWS::CloudWatch::Alarm", 4);
+    }
+
+    [Fact]
+    public void AddAlarm_TakesAtMostTenAlarms()
+    {
+        var stack = TestStacks.NewStack();
+        var p = Pieces.In(stack);
+        var deployment = new FleetDeployment(stack, "Deployment", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions });
+        Alarm Extra(int i) => new(stack, $"Extra{i}", new AlarmProps { Metric = new Metric(new MetricProps { Namespace = "App", MetricName = $"M{i}" }), Threshold = 1, EvaluationPeriods = 1 });
+        for (var i = 0; i < FleetDeployment.MaxAlarms - 3; i++) deployment.AddAlarm(Extra(i));
+        deployment.Alarms.Should().HaveCount(10);
+        Rejections.Expect(() => deployment.AddAlarm(Extra(99)), "Test/Deployment", "alarm").Message
+            .Should().Contain("Test/Extra99").And.Contain("at most 10 alarms");
+        deployment.Alarms.Should().HaveCount(10);
+    }
+
+    [Fact]
+    public void AddAlarm_RejectsNull()
+    {
+        var stack = TestStacks.NewStack();
+        var p = Pieces.In(stack);
+        var deployment = new FleetDeployment(stack, "Deployment", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions });
+        Rejections.Expect(() => deployment.AddAlarm(null!), "Test/Deployment", "alarm");
     }
 
     [Theory]
@@ -304,11 +319,6 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
         { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MinimumHealthyHosts = 1 } },
         { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.AllAtOnce, MinimumHealthyHosts = 1 } },
         { "Config", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = (RollingConfig)9 } },
-        { "Max5xxPercent", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Max5xxPercent = 0 } },
-        { "Max5xxPercent", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Max5xxPercent = 101 } },
-        { "MaxUnhealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MaxUnhealthyHosts = 0 } },
-        { "MaxP99LatencySeconds", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MaxP99LatencySeconds = 0 } },
-        { "MaxP99LatencySeconds", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, MaxP99LatencySeconds = 61 } },
     };
 
     [Theory]

@@ -22,7 +22,8 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
         public JsonArray MinimalWidgets { get; }
         /// <summary>Dashboard, alarms and Auto Scaling notifications off.</summary>
         public JsonObject Off { get; }
-        public IReadOnlyList<IAlarm>? OffDeploymentAlarms { get; private set; }
+        public WebMonitoring? OffMonitoring { get; private set; }
+        public WebFleet? OffBlue { get; private set; }
 
         public Fixture()
         {
@@ -39,7 +40,7 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
                     Thresholds = new AlarmThresholds { Max5xxPercent = 2, MaxP99LatencySeconds = 1.5 },
                 });
                 monitoring.AddSection(ApiSection(s));
-                BlueDeploymentAlarmPaths = monitoring.DeploymentAlarmsOf(fleets.Blue)!.Select(a => a.Node.Path).ToList();
+                BlueDeploymentAlarmPaths = monitoring.AlarmsOf(fleets.Blue).All.Select(a => a.Node.Path).ToList();
             }).Json();
             FullWidgets = Full.Widgets();
             Minimal = TestStacks.Synth(s =>
@@ -55,7 +56,7 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
                 {
                     LoadBalancer = lb, Fleets = [fleets.Blue, fleets.Green], Dashboard = false, Alarms = false, AutoScalingNotifications = false,
                 });
-                OffDeploymentAlarms = monitoring.DeploymentAlarmsOf(fleets.Blue);
+                (OffMonitoring, OffBlue) = (monitoring, fleets.Blue);
             }).Json();
         }
 
@@ -283,7 +284,8 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
         f.Off.ResourcesOf("AWS::CloudWatch::Alarm").Should().BeEmpty();
         f.Off.ResourcesOf("AWS::CloudWatch::CompositeAlarm").Should().BeEmpty();
         f.Off.ResourcesOf("AWS::AutoScaling::AutoScalingGroup").Should().OnlyContain(g => !g.Props.ContainsKey("NotificationConfigurations"));
-        f.OffDeploymentAlarms.Should().BeNull("deployments then keep their own alarms");
+        Rejections.Expect(() => f.OffMonitoring!.AlarmsOf(f.OffBlue!), "Test/Monitoring", "fleet")
+            .Message.Should().Contain("WebMonitoringProps.Alarms is false", "a deployment then builds the fleet's alarms itself");
     }
 
     // ---- rejections ----
@@ -313,6 +315,15 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
     public void Rejects_AFleetNoListenerRoutesTo() =>
         Rejections.Expect(() => Monitor(s => new WebMonitoringProps { Fleets = [new WebFleet(s, "Fleet", FleetFactory.Props(s))] }),
             "Test/Monitoring", "Fleets[0]").Message.Should().Contain("WebLoadBalancer.Route");
+
+    [Fact]
+    public void Rejects_AlarmsOfAFleetItDoesNotMonitor()
+    {
+        var stack = TestStacks.NewStack();
+        var (lb, fleets, _) = MonitoringTemplates.BlueGreen(stack);
+        var monitoring = new WebMonitoring(stack, "Monitoring", new WebMonitoringProps { LoadBalancer = lb, Fleets = [fleets.Blue] });
+        Rejections.Expect(() => monitoring.AlarmsOf(fleets.Green), "Test/Monitoring", "fleet").Message.Should().Contain("Test/Fleets/Green");
+    }
 
     [Fact]
     public void Rejects_ABadDashboardName() =>
