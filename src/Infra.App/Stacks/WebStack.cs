@@ -140,7 +140,7 @@ public sealed class WebStack : Stack
         Output("LoadBalancerDns", LoadBalancer.LoadBalancer.LoadBalancerDnsName, "DNS name of the load balancer");
         Output("Url", domain is null ? $"http://{LoadBalancer.LoadBalancer.LoadBalancerDnsName}" : $"https://{domain.DomainName}", "Where the service answers");
         Output("ActiveColor", settings.Traffic.ActiveColor.ToString().ToLowerInvariant(), "Color serving production traffic");
-        Output("CodeDeployApplication", application.ApplicationName, "CodeDeploy application (deploy/bin/deploy-revision --app)");
+        Output("CodeDeployApplication", application.ApplicationName, "CodeDeploy application (deploy/scripts/deploy-revision --app)");
         Output("BlueDeploymentGroup", deployments[TrafficColor.Blue].DeploymentGroup.DeploymentGroupName, "CodeDeploy group of the blue fleet");
         Output("GreenDeploymentGroup", deployments[TrafficColor.Green].DeploymentGroup.DeploymentGroupName, "CodeDeploy group of the green fleet");
         Output("RevisionBucket", revisions.Bucket.BucketName, "Bucket for revision bundles (prefix revisions/)");
