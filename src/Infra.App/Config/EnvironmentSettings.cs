@@ -3,46 +3,6 @@ using Infra.Constructs.Deployment;
 
 namespace Infra.App.Config;
 
-/// <summary>
-/// Domain of an environment. Without one, the environment serves plain HTTP on the load balancer's DNS name. With
-/// <see cref="Infra.Constructs.Dns.HostedZoneSource.Create"/> the zone lives in the environment's own zone stack
-/// (<c>{Env}-Dns</c>), deployed and delegated before the web stack (docs/domain.md).
-/// </summary>
-public sealed record DomainSettings(string DomainName, string ZoneName, Infra.Constructs.Dns.HostedZoneSource ZoneSource, string? HostedZoneId = null);
-
-/// <summary>
-/// Images of the blue and green fleets: an AMI id (<see cref="Blue"/>, <see cref="Green"/>: a golden image
-/// of your own), or the image recorded per region in <c>Config/images.json</c> by <c>tools/images</c>
-/// (<see cref="BlueByRegion"/>, <see cref="GreenByRegion"/>). Neither: the latest Amazon Linux 2023,
-/// resolved anew on every deploy (docs/images.md).
-/// </summary>
-public sealed record ColorImages(string? Blue = null, string? Green = null)
-{
-    /// <summary>Recorded image of the blue fleet per region (region → AMI id); empty: none recorded.</summary>
-    public IReadOnlyDictionary<string, string> BlueByRegion { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Recorded image of the green fleet per region (region → AMI id); empty: none recorded.</summary>
-    public IReadOnlyDictionary<string, string> GreenByRegion { get; init; } = new Dictionary<string, string>();
-}
-
-/// <summary>
-/// Monitoring of an environment (dashboard, alarms, notification topic, server logs; see docs/monitoring.md).
-/// Alarm e-mails and HTTPS endpoints are subscribed to the environment's topic; each must confirm once.
-/// </summary>
-public sealed record MonitoringSettings
-{
-    /// <summary>Dashboard, alarms, topic and the servers' CloudWatch agent. Off: none of them, and deployments roll back on their own alarms.</summary>
-    public bool Enabled { get; init; } = true;
-    /// <summary>E-mail addresses told about every alarm and Auto Scaling launch/terminate.</summary>
-    public IReadOnlyList<string> AlarmEmails { get; init; } = [];
-    /// <summary>HTTPS endpoints (incident tool, chat webhook) told the same.</summary>
-    public IReadOnlyList<string> AlarmHttpsEndpoints { get; init; } = [];
-    /// <summary>Alarm thresholds; unset values use the library's defaults.</summary>
-    public Infra.Constructs.Monitoring.AlarmThresholds Thresholds { get; init; } = new();
-    /// <summary>Days the servers' log groups keep events (a value CloudWatch Logs accepts; at least 365 for Control Tower).</summary>
-    public int LogRetentionDays { get; init; } = 365;
-}
-
 /// <summary>Everything that differs between environments, in one typed record. Reviewed in pull requests.</summary>
 public sealed record EnvironmentSettings
 {
