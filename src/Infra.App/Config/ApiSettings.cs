@@ -43,7 +43,7 @@ public sealed record ApiSettings
     public ApiAuthorization Authorization { get; init; } = ApiAuthorization.Public;
 
     /// <summary>WAFv2 web ACL on the API stage (AWS managed rules) or none.</summary>
-    public Infra.Constructs.LoadBalancing.WebFirewall Firewall { get; init; } = Infra.Constructs.LoadBalancing.WebFirewall.None;
+    public Infra.Constructs.Security.WebFirewall Firewall { get; init; } = Infra.Constructs.Security.WebFirewall.None;
 
     /// <summary>How CodeDeploy shifts each function's alias to a new version of its code.</summary>
     public TrafficShift AliasShift { get; init; } = TrafficShift.AllAtOnce;

@@ -29,7 +29,7 @@ public sealed record EnvironmentSettings
     /// <summary>Protect the load balancer from deletion.</summary>
     public bool DeletionProtection { get; init; }
     /// <summary>Web application firewall in front of the load balancer.</summary>
-    public Infra.Constructs.LoadBalancing.WebFirewall Firewall { get; init; } = Infra.Constructs.LoadBalancing.WebFirewall.None;
+    public Infra.Constructs.Security.WebFirewall Firewall { get; init; } = Infra.Constructs.Security.WebFirewall.None;
     /// <summary>Domain, or null for HTTP on the load balancer's name.</summary>
     public DomainSettings? Domain { get; init; }
     /// <summary>Blue/green and canary weights: the deployment switch.</summary>

@@ -52,7 +52,7 @@ public static class Environments
         MaxCapacity = 8,
         AppProcessCount = 4,
         DeletionProtection = true,
-        Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
+        Firewall = Infra.Constructs.Security.WebFirewall.AwsManagedRules,
         // Replace with your own domain. Create: the zone gets a stack of its own, Prod-Dns, deployed and delegated before
         // Prod-Web (docs/domain.md); ZoneSource.Import with your zone's id uses a zone you already have.
         Domain = new DomainSettings("app.example.com", "example.com", HostedZoneSource.Create),
@@ -69,7 +69,7 @@ public static class Environments
             ThrottlingRateLimit = 500,
             ThrottlingBurstLimit = 1000,
             AliasShift = TrafficShift.Canary(10, 5),
-            Firewall = Infra.Constructs.LoadBalancing.WebFirewall.AwsManagedRules,
+            Firewall = Infra.Constructs.Security.WebFirewall.AwsManagedRules,
         },
         // Placeholders: replace with your on-call address and incident tool's HTTPS endpoint.
         Monitoring = new MonitoringSettings

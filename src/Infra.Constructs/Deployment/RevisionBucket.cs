@@ -54,7 +54,7 @@ public sealed class RevisionBucket : Construct
             ],
         });
         // Object events go to EventBridge (e.g. to start a deployment when a revision lands).
-        BucketEvents.SendToEventBridge(Bucket);
+        Storage.BucketEvents.SendToEventBridge(Bucket);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using IpAddressType = Amazon.CDK.AWS.ElasticLoadBalancingV2.IpAddressType;
+using Infra.Constructs.Security;
 using Infra.Constructs.Validation;
 
 namespace Infra.Constructs.LoadBalancing;
@@ -93,7 +94,7 @@ public sealed partial class WebLoadBalancer : Construct
                     new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(7) },
                 ],
             });
-            Deployment.BucketEvents.SendToEventBridge(bucket);
+            Storage.BucketEvents.SendToEventBridge(bucket);
             EnableAccessLogs(bucket, AccessLogPrefix);
             AccessLogBucket = bucket;
         }

@@ -1,3 +1,4 @@
+using Infra.Constructs.Security;
 using Amazon.CDK.AWS.CertificateManager;
 using Amazon.CDK.AWS.EC2;
 

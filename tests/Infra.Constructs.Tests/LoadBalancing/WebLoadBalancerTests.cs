@@ -4,6 +4,7 @@ using Amazon.CDK.Assertions;
 using Amazon.CDK.AWS.CertificateManager;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Infra.Constructs.Security;
 using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Tests.Support;
 

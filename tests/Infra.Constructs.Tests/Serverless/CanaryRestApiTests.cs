@@ -4,6 +4,7 @@ using Amazon.CDK.Assertions;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Cognito;
 using Amazon.CDK.AWS.Lambda;
+using Infra.Constructs.Security;
 using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Serverless;
 

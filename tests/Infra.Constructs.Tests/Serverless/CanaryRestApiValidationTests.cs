@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
+using Infra.Constructs.Security;
 using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Serverless;
 

@@ -1,6 +1,6 @@
 using Amazon.CDK.AWS.S3;
 
-namespace Infra.Constructs.Deployment;
+namespace Infra.Constructs.Storage;
 
 /// <summary>S3 event delivery shared by the library's buckets.</summary>
 public static class BucketEvents

@@ -1,4 +1,4 @@
-namespace Infra.Constructs.LoadBalancing;
+namespace Infra.Constructs.Security;
 
 /// <summary>Which web application firewall protects a load balancer or an API stage (see <see cref="Security.ManagedRulesWebAcl"/>).</summary>
 public enum WebFirewall
