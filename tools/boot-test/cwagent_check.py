@@ -91,22 +91,13 @@ def _show(path):
     return path or "(root)"
 
 
+# JSON Schema's name for a Python value; bool before int (a bool is an int in Python).
+_JSON_TYPES = ((type(None), "null"), (bool, "boolean"), (int, "integer"), (float, "number"),
+               (str, "string"), (list, "array"), (dict, "object"))
+
+
 def _json_type(v):
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return type(v).__name__
+    return next((name for py, name in _JSON_TYPES if isinstance(v, py)), type(v).__name__)
 
 
 def _is_number(v):

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 require('./lib/check-deps');
-const { classifyDirs, UsageError } = require('./lib/classify');
-const { runCli, printJson } = require('./lib/cli');
+const { classifyDirs } = require('./lib/classify');
+const { runCli, printJson, strictAndTwo } = require('./lib/cli');
 
 const USAGE = `Usage: node tools/cfn-diff/classify-dir.js [--strict] OLD_DIR NEW_DIR
 
@@ -20,11 +20,7 @@ Exit codes: 0 success, 1 error.
 `;
 
 runCli(USAGE, argv => {
-  const strict = argv.includes('--strict');
-  const unknown = argv.filter(a => a.startsWith('--') && a !== '--strict');
-  if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}`);
-  const args = argv.filter(a => a !== '--strict');
-  if (args.length !== 2) throw new UsageError('expected exactly two arguments: OLD_DIR NEW_DIR');
+  const { strict, args } = strictAndTwo(argv, 'OLD_DIR NEW_DIR');
   const out = {};
   for (const s of classifyDirs(args[0], args[1], { strict })) out[s.name] = s.result;
   printJson(out);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 require('./lib/check-deps');
-const { readTemplate, classifyTemplates, UsageError } = require('./lib/classify');
-const { runCli, printJson } = require('./lib/cli');
+const { readTemplate, classifyTemplates } = require('./lib/classify');
+const { runCli, printJson, strictAndTwo } = require('./lib/cli');
 
 const USAGE = `Usage: node tools/cfn-diff/classify.js [--strict] OLD_TEMPLATE.json NEW_TEMPLATE.json
 
@@ -28,11 +28,7 @@ Exit codes: 0 success, 1 error.
 `;
 
 runCli(USAGE, argv => {
-  const strict = argv.includes('--strict');
-  const unknown = argv.filter(a => a.startsWith('--') && a !== '--strict');
-  if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}`);
-  const args = argv.filter(a => a !== '--strict');
-  if (args.length !== 2) throw new UsageError('expected exactly two arguments: OLD_TEMPLATE NEW_TEMPLATE');
+  const { strict, args } = strictAndTwo(argv, 'OLD_TEMPLATE NEW_TEMPLATE');
   const oldT = readTemplate(args[0], { allowMissing: true, label: 'OLD_TEMPLATE' });
   const newT = readTemplate(args[1], { allowMissing: false, label: 'NEW_TEMPLATE' });
   printJson(classifyTemplates(oldT, newT, { strict }).result);

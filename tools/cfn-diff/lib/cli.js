@@ -27,4 +27,17 @@ function printJson(value) {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-module.exports = { runCli, printJson };
+/**
+ * The arguments of a tool that takes `[--strict] FIRST SECOND`: { strict, args: [FIRST, SECOND] };
+ * any other option or count is a usage error naming `names`.
+ */
+function strictAndTwo(argv, names) {
+  const strict = argv.includes('--strict');
+  const unknown = argv.filter(a => a.startsWith('--') && a !== '--strict');
+  if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}`);
+  const args = argv.filter(a => a !== '--strict');
+  if (args.length !== 2) throw new UsageError(`expected exactly two arguments: ${names}`);
+  return { strict, args };
+}
+
+module.exports = { runCli, printJson, strictAndTwo };
