@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Infra.Constructs.Compute;
@@ -78,6 +79,32 @@ public class ServerFilesTests
         files[0]!["log_group_name"]!.GetValue<string>().Should().Be("a\"b");
         files[1]!["log_group_name"]!.GetValue<string>().Should().Be("c\\d");
         CloudWatchAgentScript.Config(o).Should().Contain("\"${Token[TOKEN.1]}\"", "tokens pass unescaped, so the CDK still resolves them");
+    }
+
+    [Fact]
+    public void ThePythonRendererOfTheChecksOutsideDotNetRendersTheSameText()
+    {
+        // tools/server-files/render.py feeds deploy/test/run's nginx -t and the agent schema tests.
+        var values = new Dictionary<string, string>
+        {
+            ["INSTANCE_PORT"] = "8080", ["HEALTH_PATH"] = "/healthz",
+            ["NGINX_ACCESS_LOG_GROUP"] = "a\"b", ["NGINX_ERROR_LOG_GROUP"] = "${Token[TOKEN.7]}", ["APP_LOG_FILE"] = "/var/log/app/*.log",
+            ["APP_LOG_GROUP"] = "c", ["DEPLOY_LOG_GROUP"] = "d", ["METRIC_NAMESPACE"] = "WebFleet/x",
+        };
+        int[] ports = [8001, 8002];
+        foreach (var name in Names)
+        {
+            var args = new List<string> { Path.Combine(Dir, "..", "..", "..", "..", "tools", "server-files", "render.py"), name };
+            args.AddRange(values.Select(kv => $"{kv.Key}={kv.Value}"));
+            args.AddRange(["--ports", string.Join(',', ports)]);
+            using var py = Process.Start(new ProcessStartInfo("python3", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = py.StandardOutput.ReadToEnd();
+            var errors = py.StandardError.ReadToEnd();
+            py.WaitForExit();
+            py.ExitCode.Should().Be(0, errors);
+            var expected = name.EndsWith(".template", StringComparison.Ordinal) ? ServerFiles.Render(name, values, ports) : ServerFiles.Read(name);
+            output.Should().Be(expected + "\n", name);
+        }
     }
 
     [Fact]
