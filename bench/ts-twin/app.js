@@ -19,6 +19,8 @@ const elbv2 = require('aws-cdk-lib/aws-elasticloadbalancingv2');
 const autoscaling = require('aws-cdk-lib/aws-autoscaling');
 const { RegionInfo } = require('aws-cdk-lib/region-info');
 const { Aws, Duration, RemovalPolicy } = cdk;
+const fs = require('fs');
+const path = require('path');
 
 // The reference app's feature flags (src/Infra.App/AppFactory.cs).
 const app = new cdk.App({
@@ -145,21 +147,32 @@ class WebLoadBalancer extends Construct {
   }
 }
 
-// Compute/FleetBootstrapScript.cs + Monitoring/CloudWatchAgentScript.cs (the same text)
+// The files the servers get: the library's own (src/Infra.Constructs/Compute/ServerFiles), rendered as
+// ServerFiles.Render does (the placeholder syntax is in that folder's README.md).
+const serverFilesDir = path.join(__dirname, '..', '..', 'src', 'Infra.Constructs', 'Compute', 'ServerFiles');
+function readServerFile(name) {
+  const text = fs.readFileSync(path.join(serverFilesDir, name), 'utf8').replace(/\r\n/g, '\n');
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+function renderServerFile(name, values, ports = []) {
+  const json = name.endsWith('.json.template');
+  const sub = (line, vals) => line.replace(/\{\{([A-Z][A-Z0-9_]*)\}\}/g, (_, key) => {
+    if (!(key in vals)) throw new Error(`${name}: no value for the placeholder {{${key}}}`);
+    return json ? JSON.stringify(String(vals[key])).slice(1, -1) : String(vals[key]);
+  });
+  return readServerFile(name).split('\n')
+    .flatMap((line) => (line.includes('{{APP_PORT}}') ? ports.map((port) => sub(line, { ...values, APP_PORT: port })) : [sub(line, values)]))
+    .join('\n');
+}
+
+// Compute/FleetBootstrapScript.cs + Compute/CloudWatchAgentScript.cs (their script, shortened; the files above)
 function bootstrapScript(o) {
   const ports = Array.from({ length: o.processes }, (_, i) => o.basePort + i);
-  const agentConfig = JSON.stringify({
-    agent: { metrics_collection_interval: 60, omit_hostname: true },
-    logs: { logs_collected: { files: { collect_list: [
-      { file_path: '/var/log/nginx/access.log', log_group_name: o.groups.nginxAccess, log_stream_name: '{instance_id}' },
-      { file_path: '/var/log/nginx/error.log', log_group_name: o.groups.nginxError, log_stream_name: '{instance_id}' },
-      { file_path: '/var/log/app/app.log', log_group_name: o.groups.app, log_stream_name: '{instance_id}' },
-      { file_path: '/var/log/web-fleet-bootstrap.log', log_group_name: o.groups.deploy, log_stream_name: '{instance_id}/bootstrap' },
-      { file_path: '/var/log/aws/codedeploy-agent/codedeploy-agent.log', log_group_name: o.groups.deploy, log_stream_name: '{instance_id}/codedeploy-agent' },
-      { file_path: '/opt/codedeploy-agent/deployment-root/deployment-logs/codedeploy-agent-deployments.log', log_group_name: o.groups.deploy, log_stream_name: '{instance_id}/deployments' },
-    ] } } },
-    metrics: { namespace: o.namespace, aggregation_dimensions: [[]], metrics_collected: { mem: { measurement: ['used_percent'] }, disk: { measurement: ['used_percent'], resources: ['/'], drop_device: true } } },
-  }, undefined, 2);
+  const agentConfig = renderServerFile('amazon-cloudwatch-agent.json.template', {
+    NGINX_ACCESS_LOG_GROUP: o.groups.nginxAccess, NGINX_ERROR_LOG_GROUP: o.groups.nginxError, APP_LOG_FILE: '/var/log/app/app.log',
+    APP_LOG_GROUP: o.groups.app, DEPLOY_LOG_GROUP: o.groups.deploy, METRIC_NAMESPACE: o.namespace,
+  });
+  const nginxConfig = renderServerFile('nginx.conf.template', { INSTANCE_PORT: o.instancePort, HEALTH_PATH: o.healthPath }, ports);
   const configPath = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json';
   return `set -euo pipefail
 exec > >(tee -a /var/log/web-fleet-bootstrap.log) 2>&1
@@ -171,31 +184,10 @@ dnf install -y amazon-cloudwatch-agent
 # The agent reads files only: copy the app processes' journal to a file it tails.
 install -d -m 0755 /var/log/app
 cat > /etc/systemd/system/app-log-export.service <<'UNIT'
-[Unit]
-Description=Copy the journal of app@*.service to /var/log/app/app.log for the CloudWatch agent
-After=systemd-journald.service
-
-[Service]
-# app@PORT.service instances run in system-app.slice; the cursor file resumes after a restart.
-ExecStart=/bin/sh -c 'exec /usr/bin/journalctl --follow --no-tail --output=short-iso --cursor-file=/var/lib/app-log-export/cursor _SYSTEMD_SLICE=system-app.slice >> /var/log/app/app.log'
-StateDirectory=app-log-export
-Restart=always
-RestartSec=5
-
-[Install]
-WantedBy=multi-user.target
+${readServerFile('app-log-export.service')}
 UNIT
 cat > /etc/logrotate.d/app <<'ROTATE'
-/var/log/app/*.log {
-    daily
-    rotate 3
-    maxsize 100M
-    missingok
-    notifempty
-    compress
-    delaycompress
-    copytruncate
-}
+${readServerFile('app.logrotate')}
 ROTATE
 systemctl daemon-reload
 systemctl enable --now app-log-export.service
@@ -205,8 +197,9 @@ CWAGENT
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${configPath}
 dnf install -y nginx aws-cfn-bootstrap
 id app >/dev/null 2>&1 || useradd --system --home-dir /opt/app --shell /sbin/nologin app
-# Code is root-owned and read-only for the app user; CodeDeploy hooks keep it so.
-install -d -o root -g root -m 0755 /opt/app /opt/app/current /opt/app/current/static
+# Code is root-owned and read-only for the app user. Each revision is a directory under releases/;
+# current is a symbolic link the CodeDeploy hooks switch (docs/deploy-revision.md).
+install -d -o root -g root -m 0755 /opt/app /opt/app/releases
 install -d -m 0755 /etc/app
 # App config: names and ARNs only; the app reads its secret from Secrets Manager at run time.
 cat > /etc/app/app.env <<'APPENV'
@@ -218,91 +211,20 @@ APP_ENVIRONMENT=${o.environment}
 APPENV
 echo "AWS_REGION=\${REGION}" >> /etc/app/app.env
 chmod 0644 /etc/app/app.env
-if [ ! -x /opt/app/current/start ]; then
-cat > /opt/app/current/start <<'APP'
-#!/usr/bin/env python3
-# Placeholder until the first CodeDeploy revision: answers the health path and a version page.
-import os
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        ok = self.path == os.environ.get("APP_HEALTH_PATH", "/health")
-        body = b"ok\\n" if ok else b"placeholder: no revision deployed yet\\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+if [ ! -e /opt/app/current ]; then
+install -d -o root -g root -m 0755 /opt/app/releases/placeholder /opt/app/releases/placeholder/static
+cat > /opt/app/releases/placeholder/start <<'APP'
+${readServerFile('placeholder-app.py')}
 APP
-chmod 0755 /opt/app/current/start
+chmod 0755 /opt/app/releases/placeholder/start
+ln -sfn releases/placeholder /opt/app/current
 fi
 cat > /etc/systemd/system/app@.service <<'UNIT'
-[Unit]
-Description=Application process on 127.0.0.1:%i
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-User=app
-Group=app
-WorkingDirectory=/opt/app/current
-EnvironmentFile=/etc/app/app.env
-Environment=PORT=%i
-ExecStart=/opt/app/current/start
-Restart=always
-RestartSec=2
-NoNewPrivileges=true
-ProtectSystem=full
-PrivateTmp=true
-
-[Install]
-WantedBy=multi-user.target
+${readServerFile('app@.service')}
 UNIT
 cat > /etc/nginx/nginx.conf <<'NGINX'
 user nginx;
-worker_processes auto;
-error_log /var/log/nginx/error.log notice;
-pid /run/nginx.pid;
-include /usr/share/nginx/modules/*.conf;
-events { worker_connections 1024; }
-http {
-    log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
-                    '"$http_referer" "$http_user_agent" "$http_x_forwarded_for" rt=$request_time urt=$upstream_response_time';
-    access_log /var/log/nginx/access.log main;
-    sendfile on;
-    keepalive_timeout 75s;
-    server_tokens off;
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    # Second level of load balancing: spread requests over the local app processes.
-    upstream app_processes {
-        least_conn;
-${ports.map((p) => `        server 127.0.0.1:${p} max_fails=3 fail_timeout=10s;\n`).join('')}        keepalive 32;
-    }
-    server {
-        listen ${o.instancePort} default_server;
-        server_name _;
-        location /static/ {
-            alias /opt/app/current/static/;
-            expires 1h;
-        }
-        location = ${o.healthPath} {
-            access_log off;
-            proxy_pass http://app_processes;
-        }
-        location / {
-            proxy_pass http://app_processes;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
-        }
-    }
-}
+${nginxConfig}
 NGINX
 nginx -t
 systemctl daemon-reload
@@ -322,7 +244,7 @@ done
 curl -fsS -o /dev/null "http://127.0.0.1:${o.instancePort}${o.healthPath}"`;
 }
 
-// Monitoring/FleetLogs.cs
+// Compute/FleetLogs.cs
 class FleetLogs extends Construct {
   constructor(scope, id, role) {
     super(scope, id);

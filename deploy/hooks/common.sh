@@ -27,7 +27,8 @@ APP_RELEASES_DIR="${APP_RELEASES_DIR:-$(dirname -- "$APP_DIR")/releases}"
 # Releases kept on the instance (the serving one and the one before it always are).
 APP_KEEP_RELEASES="${APP_KEEP_RELEASES:-3}"
 # Seconds between restarting two app processes: longer than nginx's fail_timeout for an upstream
-# (FleetBootstrapScript.UpstreamFailTimeoutSeconds, 5 s), so nginx always has a process to use.
+# (5 s in src/Infra.Constructs/Compute/ServerFiles/nginx.conf.template; deploy/test/run checks it),
+# so nginx always has a process to use.
 APP_RESTART_SETTLE_SECONDS="${APP_RESTART_SETTLE_SECONDS:-6}"
 # Seconds one restarted process gets to answer its health path.
 APP_START_TIMEOUT_SECONDS="${APP_START_TIMEOUT_SECONDS:-30}"

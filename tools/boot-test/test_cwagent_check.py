@@ -15,39 +15,19 @@ import cwagent_check  # noqa: E402
 from cwagent_check import check  # noqa: E402
 
 
-def _file(path, group, stream):
-    return {"file_path": path, "log_group_name": group, "log_stream_name": stream}
+sys.path.insert(0, os.path.join(HERE, "..", "server-files"))
+import render  # noqa: E402
 
-
-# What CloudWatchAgentScript.Config (src/Infra.Constructs/Monitoring/CloudWatchAgentScript.cs) renders,
+# What CloudWatchAgentScript.Config renders: the one source, ServerFiles/amazon-cloudwatch-agent.json.template,
 # with plain log group names and the default app log file (MonitoringDefaults.JournalExportFile).
-LIBRARY_CONFIG = {
-    "agent": {"metrics_collection_interval": 60, "omit_hostname": True},
-    "logs": {
-        "logs_collected": {
-            "files": {
-                "collect_list": [
-                    _file("/var/log/nginx/access.log", "/web/fleet/nginx-access", "{instance_id}"),
-                    _file("/var/log/nginx/error.log", "/web/fleet/nginx-error", "{instance_id}"),
-                    _file("/var/log/app/app.log", "/web/fleet/app", "{instance_id}"),
-                    _file("/var/log/web-fleet-bootstrap.log", "/web/fleet/deploy", "{instance_id}/bootstrap"),
-                    _file("/var/log/aws/codedeploy-agent/codedeploy-agent.log", "/web/fleet/deploy",
-                          "{instance_id}/codedeploy-agent"),
-                    _file("/opt/codedeploy-agent/deployment-root/deployment-logs/codedeploy-agent-deployments.log",
-                          "/web/fleet/deploy", "{instance_id}/deployments"),
-                ],
-            },
-        },
-    },
-    "metrics": {
-        "namespace": "WebFleet/Reference/Web",
-        "aggregation_dimensions": [[]],
-        "metrics_collected": {
-            "mem": {"measurement": ["used_percent"]},
-            "disk": {"measurement": ["used_percent"], "resources": ["/"], "drop_device": True},
-        },
-    },
-}
+LIBRARY_CONFIG = json.loads(render.render("amazon-cloudwatch-agent.json.template", {
+    "NGINX_ACCESS_LOG_GROUP": "/web/fleet/nginx-access",
+    "NGINX_ERROR_LOG_GROUP": "/web/fleet/nginx-error",
+    "APP_LOG_FILE": "/var/log/app/app.log",
+    "APP_LOG_GROUP": "/web/fleet/app",
+    "DEPLOY_LOG_GROUP": "/web/fleet/deploy",
+    "METRIC_NAMESPACE": "WebFleet/Reference/Web",
+}))
 
 ENTRY = "logs.logs_collected.files.collect_list"
 

@@ -21,137 +21,35 @@ public static class FleetBootstrapScript
         string? Color,
         string? AppSecretArn,
         bool InstallCodeDeployAgent,
-        Monitoring.CloudWatchAgentScript.Options? CloudWatchAgent = null,
+        CloudWatchAgentScript.Options? CloudWatchAgent = null,
         bool SendsSignal = false);
 
     /// <summary>Ports of the app processes.</summary>
     public static IEnumerable<int> AppPorts(Options o) => Enumerable.Range(o.AppBasePort, o.AppProcessCount);
 
     /// <summary>
-    /// Seconds nginx keeps a failed app process out of its upstream (passive check). The CodeDeploy
-    /// hooks wait longer than this between two process restarts, so one process is always available.
+    /// Seconds nginx keeps a failed app process out of its upstream (passive check): the <c>fail_timeout</c>
+    /// written in <c>ServerFiles/nginx.conf.template</c> (a test pins both). The CodeDeploy hooks wait longer
+    /// than this between two process restarts, so one process is always available.
     /// </summary>
     public const int UpstreamFailTimeoutSeconds = 5;
 
     /// <summary>The nginx configuration: <c>/etc/nginx/nginx.conf</c> after its first line (<c>user</c>, which the script writes for the image).</summary>
-    public static string NginxConfig(Options o)
+    public static string NginxConfig(Options o) => ServerFiles.Render(ServerFiles.NginxConfigTemplate, new Dictionary<string, string>
     {
-        var servers = new StringBuilder();
-        foreach (var port in AppPorts(o))
-            servers.Append(CultureInfo.InvariantCulture, $"        server 127.0.0.1:{port} max_fails=3 fail_timeout={UpstreamFailTimeoutSeconds}s;\n");
-        // The first line (user) depends on the image and is written by the script.
-        return $$"""
-            worker_processes auto;
-            error_log /var/log/nginx/error.log notice;
-            pid /run/nginx.pid;
-            # Dynamic modules: Amazon Linux keeps them here, Debian and Ubuntu in modules-enabled.
-            include /usr/share/nginx/modules/*.conf;
-            include /etc/nginx/modules-enabled/*.conf;
-            events { worker_connections 1024; }
-            http {
-                log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
-                                '"$http_referer" "$http_user_agent" "$http_x_forwarded_for" rt=$request_time urt=$upstream_response_time ua=$upstream_addr';
-                access_log /var/log/nginx/access.log main;
-                sendfile on;
-                keepalive_timeout 75s;
-                server_tokens off;
-                include /etc/nginx/mime.types;
-                default_type application/octet-stream;
-                # Second level of load balancing: spread requests over the local app processes.
-                upstream app_processes {
-                    least_conn;
-            {{servers}}        keepalive 32;
-                    # Shorter than the app's idle timeout (30 s): nginx closes an idle connection before the
-                    # app does, so it never sends a request on a connection the app just reset.
-                    keepalive_timeout 20s;
-                }
-                # A process that refuses or drops a connection (restarting, killed) costs a retry on the next
-                # one, not a failed request; non-idempotent requests are not retried (nginx's default).
-                proxy_next_upstream error timeout;
-                proxy_next_upstream_tries 0;
-                proxy_connect_timeout 2s;
-                # Every location talks HTTP/1.1 with keep-alive to the app. A location left on nginx's
-                # default (HTTP/1.0) would put connections the app closes after its answer back into the
-                # shared keep-alive pool, and the next request on one fails ("upstream prematurely closed").
-                proxy_http_version 1.1;
-                proxy_set_header Connection "";
-                proxy_set_header Host $host;
-                proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
-                server {
-                    listen {{o.InstancePort}} default_server;
-                    server_name _;
-                    location /static/ {
-                        alias /opt/app/current/static/;
-                        expires 1h;
-                    }
-                    location = {{o.HealthCheckPath}} {
-                        access_log off;
-                        proxy_pass http://app_processes;
-                    }
-                    location / {
-                        proxy_pass http://app_processes;
-                    }
-                }
-            }
-            """;
-    }
+        ["INSTANCE_PORT"] = o.InstancePort.ToString(CultureInfo.InvariantCulture),
+        ["HEALTH_PATH"] = o.HealthCheckPath,
+    }, AppPorts(o));
 
-    /// <summary>The systemd template unit <c>app@.service</c>; instance name = port.</summary>
-    public const string AppUnit = """
-        [Unit]
-        Description=Application process on 127.0.0.1:%i
-        After=network-online.target
-        Wants=network-online.target
-
-        [Service]
-        User=app
-        Group=app
-        WorkingDirectory=/opt/app/current
-        EnvironmentFile=/etc/app/app.env
-        Environment=PORT=%i
-        ExecStart=/opt/app/current/start
-        Restart=always
-        RestartSec=2
-        # The app finishes its requests in flight on SIGTERM; a hung one is killed after this.
-        TimeoutStopSec=30
-        NoNewPrivileges=true
-        ProtectSystem=full
-        PrivateTmp=true
-
-        [Install]
-        WantedBy=multi-user.target
-        """;
+    /// <summary>The systemd template unit <c>app@.service</c>; instance name = port (<c>ServerFiles/app@.service</c>).</summary>
+    public static string AppUnit => ServerFiles.Read(ServerFiles.AppUnit);
 
     /// <summary>
-    /// Placeholder app served until the first CodeDeploy revision: every path, the health path included,
-    /// answers 503 with <c>X-App-Revision: none</c>, so the load balancer never counts a server without
-    /// the app as healthy and clients see an honest "no revision deployed yet" (docs/boot-test.md).
+    /// Placeholder app served until the first CodeDeploy revision (<c>ServerFiles/placeholder-app.py</c>): every path,
+    /// the health path included, answers 503 with <c>X-App-Revision: none</c>, so the load balancer never counts a
+    /// server without the app as healthy and clients see an honest "no revision deployed yet" (docs/boot-test.md).
     /// </summary>
-    public const string PlaceholderApp = """
-        #!/usr/bin/env python3
-        # Placeholder until the first CodeDeploy revision: 503 on every path (health included).
-        import os
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = b"no revision deployed yet\n"
-                self.send_response(503)
-                self.send_header("X-App-Revision", "none")
-                self.send_header("Retry-After", "60")
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_HEAD = do_GET
-
-            def log_message(self, *args):
-                pass
-
-        ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-        """;
+    public static string PlaceholderApp => ServerFiles.Read(ServerFiles.PlaceholderApp);
 
     /// <summary>Seconds the script waits for nginx to answer the health path before it fails (and its signal with it).</summary>
     public const int ReadyTimeoutSeconds = 60;
@@ -219,7 +117,7 @@ public static class FleetBootstrapScript
             IMDS="${IMDS_ENDPOINT:-http://169.254.169.254}"
             IMDS_TOKEN=$(curl -fsS --retry 5 --retry-connrefused -X PUT "${IMDS}/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
             REGION=$(curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: ${IMDS_TOKEN}" "${IMDS}/latest/meta-data/placement/region")
-            {{(o.CloudWatchAgent is { } cw ? Monitoring.CloudWatchAgentScript.Render(cw) : "# CloudWatch agent: not installed (WebFleetProps.Logs.Enabled = false)")}}
+            {{(o.CloudWatchAgent is { } cw ? CloudWatchAgentScript.Render(cw) : "# CloudWatch agent: not installed (WebFleetProps.Logs.Enabled = false)")}}
             pkg_install nginx python3 curl
             if id nginx >/dev/null 2>&1; then NGINX_USER=nginx; else NGINX_USER=www-data; fi
             id app >/dev/null 2>&1 || useradd --system --home-dir /opt/app --shell "$(command -v nologin || echo /sbin/nologin)" app

@@ -48,7 +48,7 @@ public sealed partial class WebFleet : Construct
     public FleetBootstrapScript.Options Bootstrap { get; }
 
     /// <summary>Log groups, error metric and agent settings; null when <see cref="WebFleetProps.Logs"/> turns them off.</summary>
-    public Monitoring.FleetLogs? Logs { get; }
+    public FleetLogs? Logs { get; }
 
     /// <summary>Effective minimum capacity.</summary>
     public int MinCapacity { get; }
@@ -206,7 +206,7 @@ public sealed partial class WebFleet : Construct
             ],
         }));
         props.AppSecret?.GrantRead(role);
-        Logs = (props.Logs?.Enabled ?? true) ? new Monitoring.FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
+        Logs = (props.Logs?.Enabled ?? true) ? new FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
 
         var wait = (props.WaitForHealthySignal ?? true) && min > 0;
         Bootstrap = new FleetBootstrapScript.Options(processes, basePort, instancePort, healthPath, envName, props.Color,

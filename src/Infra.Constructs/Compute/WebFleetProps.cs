@@ -143,7 +143,7 @@ public sealed record WebFleetProps
 
     /// <summary>
     /// Logs and server metrics: the CloudWatch agent ships nginx, app and deployment logs to encrypted log groups
-    /// and memory and disk use to CloudWatch (see <see cref="Monitoring.FleetLogs"/>). Default: on, 365 days, a key per fleet.
+    /// and memory and disk use to CloudWatch (see <see cref="FleetLogs"/>). Default: on, 365 days, a key per fleet.
     /// </summary>
-    public Monitoring.FleetLogging? Logs { get; init; }
+    public FleetLogging? Logs { get; init; }
 }

@@ -1,9 +1,9 @@
 using Amazon.CDK.AWS.KMS;
 
-namespace Infra.Constructs.Monitoring;
+namespace Infra.Constructs.Compute;
 
 /// <summary>
-/// Logs and server metrics of a fleet (<see cref="Compute.WebFleetProps.Logs"/>): the CloudWatch
+/// Logs and server metrics of a fleet (<see cref="WebFleetProps.Logs"/>): the CloudWatch
 /// agent on every server ships nginx's access and error logs, the app's logs, the bootstrap and
 /// CodeDeploy logs, and memory and disk use. On by default.
 /// </summary>
@@ -16,8 +16,8 @@ public sealed record FleetLogging
     public int? RetentionDays { get; init; }
 
     /// <summary>
-    /// KMS key of the log groups; its policy must let CloudWatch Logs use it (<see cref="NotificationTopic.Key"/> and
-    /// <see cref="MonitoringKeys.Create"/> do). Default: a new key per fleet (one more key per month on the bill).
+    /// KMS key of the log groups; its policy must let CloudWatch Logs use it (<c>Monitoring.NotificationTopic.Key</c> and
+    /// <c>Monitoring.MonitoringKeys.Create</c> do, <see cref="Security.EncryptionKeys.AllowCloudWatchLogs"/> grants it). Default: a new key per fleet (one more key per month on the bill).
     /// </summary>
     public IKey? EncryptionKey { get; init; }
 

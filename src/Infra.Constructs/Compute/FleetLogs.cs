@@ -8,13 +8,13 @@ using Constructs;
 using Infra.Constructs.Defaults;
 using Infra.Constructs.Validation;
 
-namespace Infra.Constructs.Monitoring;
+namespace Infra.Constructs.Compute;
 
 /// <summary>
 /// A fleet's log groups (nginx access, nginx error, app, deploy) with a retention period and KMS
 /// encryption, the metric filter counting application errors, the instance-role statements the
 /// CloudWatch agent needs (nothing more) and the agent's part of the first-boot script.
-/// <see cref="Compute.WebFleet"/> creates it as its child <c>Logs</c> unless
+/// <see cref="WebFleet"/> creates it as its child <c>Logs</c> unless
 /// <see cref="FleetLogging.Enabled"/> is false.
 /// </summary>
 public sealed partial class FleetLogs : Construct
@@ -58,12 +58,12 @@ public sealed partial class FleetLogs : Construct
     /// <summary>Creates the log groups, filter and role statements for the fleet at <paramref name="scope"/>.</summary>
     /// <param name="scope">The fleet.</param>
     /// <param name="id">Construct id.</param>
-    /// <param name="settings">The fleet's <see cref="Compute.WebFleetProps.Logs"/>.</param>
+    /// <param name="settings">The fleet's <see cref="WebFleetProps.Logs"/>.</param>
     /// <param name="role">The servers' role; it gets the agent's permissions.</param>
     public FleetLogs(Construct scope, string id, FleetLogging settings, IRole role) : base(scope, id)
     {
-        var check = new PropChecks(scope, nameof(Compute.WebFleetProps));
-        const string prefix = nameof(Compute.WebFleetProps.Logs);
+        var check = new PropChecks(scope, nameof(WebFleetProps));
+        const string prefix = nameof(WebFleetProps.Logs);
         RetentionDays = settings.RetentionDays ?? MonitoringDefaults.LogRetentionDays;
         if (!MonitoringDefaults.AllowedRetentionDays.Contains(RetentionDays))
             throw check.Fail($"{prefix}.{nameof(FleetLogging.RetentionDays)}", RetentionDays,
@@ -78,7 +78,8 @@ public sealed partial class FleetLogs : Construct
         MetricNamespace = MonitoringDefaults.MetricNamespacePrefix + NamespaceUnsafe().Replace(scope.Node.Path, "_");
         if (MetricNamespace.Length > 255) MetricNamespace = MetricNamespace[..255];
 
-        Key = settings.EncryptionKey ?? MonitoringKeys.Create(this, "Key", $"Encrypts the log groups of {scope.Node.Path}", forTopic: false);
+        // What Monitoring.MonitoringKeys.Create(forTopic: false) makes; Compute does not use Monitoring (Monitoring builds on Compute).
+        Key = settings.EncryptionKey ?? CreateKey(this, $"Encrypts the log groups of {scope.Node.Path}");
         var retention = (RetentionDays)Enum.Parse(typeof(RetentionDays), RetentionName(RetentionDays));
         LogGroup Group(string name) => new(this, name, new LogGroupProps
         {
@@ -123,6 +124,13 @@ public sealed partial class FleetLogs : Construct
 
         Agent = new CloudWatchAgentScript.Options(NginxAccess.LogGroupName, NginxError.LogGroupName, App.LogGroupName,
             Deploy.LogGroupName, MetricNamespace, settings.AppLogFile);
+    }
+
+    private static IKey CreateKey(Construct scope, string description)
+    {
+        var key = Security.EncryptionKeys.Create(scope, "Key", description);
+        Security.EncryptionKeys.AllowCloudWatchLogs(key);
+        return key;
     }
 
     private Metric Custom(string name, string statistic, Duration? period, string label) => new(new MetricProps

@@ -2,10 +2,11 @@ using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
 using Amazon.CDK.AWS.KMS;
 using Infra.Constructs.Compute;
-using Infra.Constructs.Monitoring;
+using Infra.Constructs.Security;
+using Infra.Constructs.Tests.Monitoring;
 using Infra.Constructs.Tests.Support;
 
-namespace Infra.Constructs.Tests.Monitoring;
+namespace Infra.Constructs.Tests.Compute;
 
 public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsTests.Fixture>
 {
@@ -27,7 +28,7 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
             CustomJson = TestStacks.Synth(s =>
             {
                 var key = new Key(s, "SharedKey");
-                MonitoringKeys.AllowCloudWatchLogs(key);
+                EncryptionKeys.AllowCloudWatchLogs(key);
                 _ = new WebFleet(s, "Fleet", FleetFactory.Props(s) with
                 {
                     Logs = new FleetLogging { RetentionDays = 731, EncryptionKey = key, AppLogFile = "/srv/app/log/*.log", AppErrorPattern = "?panic ?ERROR" },
