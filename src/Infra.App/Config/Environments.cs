@@ -1,3 +1,4 @@
+using Amazon.CDK;
 using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
@@ -37,7 +38,7 @@ public static class Environments
         Monitoring = new MonitoringSettings
         {
             AlarmEmails = ["dev-alerts@example.com"],
-            Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 3, MaxAppErrorsPer5Minutes = 50 },
+            Thresholds = new AlarmThresholds { MaxP99Latency = Duration.Seconds(3), MaxAppErrorsPer5Minutes = 50 },
         },
     };
 
@@ -76,7 +77,7 @@ public static class Environments
         {
             AlarmEmails = ["oncall@example.com"],
             AlarmHttpsEndpoints = ["https://alerts.example.com/hooks/prod"],
-            Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 2, Max5xxPercent = 2 },
+            Thresholds = new AlarmThresholds { MaxP99Latency = Duration.Seconds(2), Max5xxPercent = 2 },
         },
     };
 

@@ -17,6 +17,6 @@ public sealed record MonitoringSettings
     public IReadOnlyList<string> AlarmHttpsEndpoints { get; init; } = [];
     /// <summary>Alarm thresholds; unset values use the library's defaults.</summary>
     public Infra.Constructs.Monitoring.AlarmThresholds Thresholds { get; init; } = new();
-    /// <summary>Days the servers' log groups keep events (a value CloudWatch Logs accepts; at least 365 for Control Tower).</summary>
-    public int LogRetentionDays { get; init; } = 365;
+    /// <summary>How long the servers' log groups keep events (at least a year for Control Tower); null keeps the library's default (a year).</summary>
+    public Amazon.CDK.AWS.Logs.RetentionDays? LogRetention { get; init; }
 }

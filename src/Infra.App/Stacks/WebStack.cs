@@ -94,7 +94,7 @@ public sealed class WebStack : Stack
                 AppSecret = secret.Secret,
                 Schedules = settings.Schedules,
                 // One key per environment for the topic and the servers' log groups.
-                Logs = new FleetLogging { Enabled = monitoring.Enabled, EncryptionKey = alerts?.Key, RetentionDays = monitoring.LogRetentionDays },
+                Logs = new FleetLogging { Enabled = monitoring.Enabled, EncryptionKey = alerts?.Key, Retention = monitoring.LogRetention },
             },
         });
 

@@ -1,3 +1,4 @@
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.KMS;
 
 namespace Infra.Constructs.Compute;
@@ -12,8 +13,8 @@ public sealed record FleetLogging
     /// <summary>Install and configure the CloudWatch agent and create the log groups. Default: true.</summary>
     public bool? Enabled { get; init; }
 
-    /// <summary>Days the log groups keep events; one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653. Default: 365.</summary>
-    public int? RetentionDays { get; init; }
+    /// <summary>How long the log groups keep events. Default: <see cref="RetentionDays.ONE_YEAR"/>.</summary>
+    public RetentionDays? Retention { get; init; }
 
     /// <summary>
     /// KMS key of the log groups; its policy must let CloudWatch Logs use it (<c>Monitoring.NotificationTopic.Key</c> and

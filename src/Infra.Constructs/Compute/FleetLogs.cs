@@ -40,8 +40,8 @@ public sealed partial class FleetLogs : Construct
     /// <summary>Custom metric namespace of the fleet: agent metrics and the error count, no dimensions.</summary>
     public string MetricNamespace { get; }
 
-    /// <summary>Effective retention in days.</summary>
-    public int RetentionDays { get; }
+    /// <summary>Effective retention.</summary>
+    public RetentionDays Retention { get; }
 
     /// <summary>What the first-boot script installs.</summary>
     public CloudWatchAgentScript.Options Agent { get; }
@@ -64,10 +64,9 @@ public sealed partial class FleetLogs : Construct
     {
         var check = new PropChecks(scope, nameof(WebFleetProps));
         const string prefix = nameof(WebFleetProps.Logs);
-        RetentionDays = settings.RetentionDays ?? MonitoringDefaults.LogRetentionDays;
-        if (!MonitoringDefaults.AllowedRetentionDays.Contains(RetentionDays))
-            throw check.Fail($"{prefix}.{nameof(FleetLogging.RetentionDays)}", RetentionDays,
-                $"a retention CloudWatch Logs accepts: {string.Join(", ", MonitoringDefaults.AllowedRetentionDays)} days");
+        Retention = settings.Retention ?? MonitoringDefaults.LogRetention;
+        if (!Enum.IsDefined(Retention))
+            throw check.Fail($"{prefix}.{nameof(FleetLogging.Retention)}", Retention, "a RetentionDays value (the periods CloudWatch Logs accepts)");
         check.Matches($"{prefix}.{nameof(FleetLogging.AppLogFile)}", settings.AppLogFile, LogFilePattern(),
             "an absolute file path such as /var/log/app/app.log (letters, digits, -._/ and * globs)");
         var pattern = settings.AppErrorPattern ?? MonitoringDefaults.AppErrorPattern;
@@ -80,10 +79,9 @@ public sealed partial class FleetLogs : Construct
 
         // What Monitoring.MonitoringKeys.Create(forTopic: false) makes; Compute does not use Monitoring (Monitoring builds on Compute).
         Key = settings.EncryptionKey ?? CreateKey(this, $"Encrypts the log groups of {scope.Node.Path}");
-        var retention = (RetentionDays)Enum.Parse(typeof(RetentionDays), RetentionName(RetentionDays));
         LogGroup Group(string name) => new(this, name, new LogGroupProps
         {
-            Retention = retention,
+            Retention = Retention,
             EncryptionKey = Key,
             // Logs are evidence: they stay, and expire by retention, when the fleet goes.
             RemovalPolicy = RemovalPolicy.RETAIN,
@@ -141,16 +139,6 @@ public sealed partial class FleetLogs : Construct
         Period = period ?? Durations.Minutes(5),
         Label = label,
     });
-
-    private static string RetentionName(int days) => days switch
-    {
-        1 => "ONE_DAY", 3 => "THREE_DAYS", 5 => "FIVE_DAYS", 7 => "ONE_WEEK", 14 => "TWO_WEEKS",
-        30 => "ONE_MONTH", 60 => "TWO_MONTHS", 90 => "THREE_MONTHS", 120 => "FOUR_MONTHS", 150 => "FIVE_MONTHS",
-        180 => "SIX_MONTHS", 365 => "ONE_YEAR", 400 => "THIRTEEN_MONTHS", 545 => "EIGHTEEN_MONTHS",
-        731 => "TWO_YEARS", 1096 => "THREE_YEARS", 1827 => "FIVE_YEARS", 2192 => "SIX_YEARS", 2557 => "SEVEN_YEARS",
-        2922 => "EIGHT_YEARS", 3288 => "NINE_YEARS", 3653 => "TEN_YEARS",
-        _ => throw new ArgumentOutOfRangeException(nameof(days), days, "not a CloudWatch Logs retention"),
-    };
 
     [GeneratedRegex(@"^/[A-Za-z0-9\-._/*]{1,1023}$")]
     private static partial Regex LogFilePattern();

@@ -123,18 +123,15 @@ public sealed partial class WebFleet : Construct
         check.Matches(nameof(props.HealthCheckPath), healthPath, HealthPathPattern(), "a URL path starting with '/', of letters, digits and -._~/ only, at most 1024 characters");
         var volume = props.RootVolumeGiB ?? ComputeDefaults.RootVolumeGiB;
         check.InRange(nameof(props.RootVolumeGiB), volume, 8, 16384);
-        var grace = props.HealthCheckGraceSeconds ?? ComputeDefaults.HealthCheckGraceSeconds;
-        check.InRange(nameof(props.HealthCheckGraceSeconds), grace, 0, 7200);
+        var grace = check.Seconds(nameof(props.HealthCheckGrace), props.HealthCheckGrace, 0, 7200) ?? ComputeDefaults.HealthCheckGraceSeconds;
         var cpu = props.CpuTargetPercent ?? ComputeDefaults.CpuTargetPercent;
         check.InRange(nameof(props.CpuTargetPercent), cpu, 0, 100);
         _requestsPerTarget = props.RequestsPerTargetPerMinute ?? ComputeDefaults.RequestsPerTargetPerMinute;
         check.InRange(nameof(props.RequestsPerTargetPerMinute), _requestsPerTarget, 0, 1_000_000);
         var batch = props.RollingMaxBatchSize ?? ComputeDefaults.RollingMaxBatchSize;
         check.InRange(nameof(props.RollingMaxBatchSize), batch, 1, 1000);
-        var signalTimeout = props.SignalTimeoutMinutes ?? ComputeDefaults.SignalTimeoutMinutes;
-        check.InRange(nameof(props.SignalTimeoutMinutes), signalTimeout, 1, 60);
-        var deregistration = props.DeregistrationDelaySeconds ?? 30;
-        check.InRange(nameof(props.DeregistrationDelaySeconds), deregistration, 0, 3600);
+        var signalTimeout = check.Minutes(nameof(props.SignalTimeout), props.SignalTimeout, 1, 60) ?? ComputeDefaults.SignalTimeoutMinutes;
+        var deregistration = check.Seconds(nameof(props.DeregistrationDelay), props.DeregistrationDelay, 0, 3600) ?? ComputeDefaults.DeregistrationDelaySeconds;
         var envName = props.EnvironmentName ?? "default";
         check.Matches(nameof(props.EnvironmentName), envName, NamePattern(), "1-32 letters, digits or hyphens");
         check.Matches(nameof(props.Color), props.Color, NamePattern(), "1-32 letters, digits or hyphens");
@@ -142,8 +139,7 @@ public sealed partial class WebFleet : Construct
         var strategy = props.UpdateStrategy ?? ComputeDefaults.UpdateStrategy;
         if (!Enum.IsDefined(strategy))
             throw check.Fail(nameof(props.UpdateStrategy), strategy, "InstanceRefresh or RollingUpdate");
-        var warmup = props.InstanceWarmupSeconds ?? ComputeDefaults.InstanceWarmupSeconds;
-        check.InRange(nameof(props.InstanceWarmupSeconds), warmup, 0, 3600);
+        var warmup = check.Seconds(nameof(props.InstanceWarmup), props.InstanceWarmup, 0, 3600) ?? ComputeDefaults.InstanceWarmupSeconds;
         var refresh = strategy == FleetUpdateStrategy.InstanceRefresh ? RefreshSettings(props, check) : null;
         if (strategy != FleetUpdateStrategy.RollingUpdate)
         {
@@ -368,12 +364,10 @@ public sealed partial class WebFleet : Construct
         var checkpoints = props.RefreshCheckpointPercentages?.ToArray() ?? [];
         if (checkpoints.Length > 0 && (checkpoints.Any(c => c is < 1 or > 100) || checkpoints.Zip(checkpoints.Skip(1)).Any(p => p.First >= p.Second) || checkpoints[^1] != 100))
             throw check.Fail(nameof(props.RefreshCheckpointPercentages), checkpoints, "ascending unique percentages from 1 to 100, the last one 100");
-        if (checkpoints.Length == 0 && props.RefreshCheckpointDelayMinutes is not null)
-            throw check.Fail(nameof(props.RefreshCheckpointDelayMinutes), props.RefreshCheckpointDelayMinutes, $"unset unless {nameof(props.RefreshCheckpointPercentages)} is set");
-        var delay = props.RefreshCheckpointDelayMinutes ?? ComputeDefaults.RefreshCheckpointDelayMinutes;
-        check.InRange(nameof(props.RefreshCheckpointDelayMinutes), delay, 0, 2880);
-        var bake = props.RefreshBakeMinutes ?? 0;
-        check.InRange(nameof(props.RefreshBakeMinutes), bake, 0, 2880);
+        if (checkpoints.Length == 0 && props.RefreshCheckpointDelay is not null)
+            throw check.Fail(nameof(props.RefreshCheckpointDelay), props.RefreshCheckpointDelay.ToHumanString(), $"unset unless {nameof(props.RefreshCheckpointPercentages)} is set");
+        var delay = check.Minutes(nameof(props.RefreshCheckpointDelay), props.RefreshCheckpointDelay, 0, 2880) ?? ComputeDefaults.RefreshCheckpointDelayMinutes;
+        var bake = check.Minutes(nameof(props.RefreshBake), props.RefreshBake, 0, 2880) ?? ComputeDefaults.RefreshBakeMinutes;
         return new RefreshPlan(minHealthy, maxHealthy, checkpoints, delay, bake);
     }
 

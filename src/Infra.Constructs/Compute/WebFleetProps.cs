@@ -1,3 +1,4 @@
+using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.SecretsManager;
 
@@ -71,8 +72,8 @@ public sealed record WebFleetProps
     /// <summary>Application secret: the servers' role may read it and its ARN (never its value) is written to the app config. Default: none.</summary>
     public ISecret? AppSecret { get; init; }
 
-    /// <summary>Seconds before ELB health checks count for a new server (0-7200). Default: 300.</summary>
-    public int? HealthCheckGraceSeconds { get; init; }
+    /// <summary>How long before ELB health checks count for a new server (whole seconds, 0-7200). Default: 300 seconds.</summary>
+    public Duration? HealthCheckGrace { get; init; }
 
     /// <summary>Average CPU percent to track (1-100), or 0 to turn CPU scaling off. Default: 50.</summary>
     public int? CpuTargetPercent { get; init; }
@@ -105,17 +106,17 @@ public sealed record WebFleetProps
     /// </summary>
     public IReadOnlyList<int>? RefreshCheckpointPercentages { get; init; }
 
-    /// <summary>Instance refresh: minutes to pause at each checkpoint (0-2880). Default: 10 when checkpoints are set.</summary>
-    public int? RefreshCheckpointDelayMinutes { get; init; }
+    /// <summary>Instance refresh: the pause at each checkpoint (whole minutes, 0-2880). Default: 10 minutes when checkpoints are set.</summary>
+    public Duration? RefreshCheckpointDelay { get; init; }
 
-    /// <summary>Instance refresh: minutes to watch the alarms after the last server is replaced before the update succeeds (0-2880). Default: 0.</summary>
-    public int? RefreshBakeMinutes { get; init; }
+    /// <summary>Instance refresh: how long to watch the alarms after the last server is replaced before the update succeeds (whole minutes, 0-2880). Default: none.</summary>
+    public Duration? RefreshBake { get; init; }
 
     /// <summary>
-    /// Seconds after a new server is in service before an instance refresh moves on and its metrics join the
-    /// group's (the group's DefaultInstanceWarmup, 0-3600). Default: 60.
+    /// How long after a new server is in service before an instance refresh moves on and its metrics join the
+    /// group's (the group's DefaultInstanceWarmup, whole seconds, 0-3600). Default: 60 seconds.
     /// </summary>
-    public int? InstanceWarmupSeconds { get; init; }
+    public Duration? InstanceWarmup { get; init; }
 
     /// <summary>Rolling update (<see cref="FleetUpdateStrategy.RollingUpdate"/> only): servers per batch. Default: 1.</summary>
     public int? RollingMaxBatchSize { get; init; }
@@ -129,14 +130,14 @@ public sealed record WebFleetProps
     /// </summary>
     public bool? WaitForHealthySignal { get; init; }
 
-    /// <summary>Minutes to wait for each success signal (1-60). Default: 15.</summary>
-    public int? SignalTimeoutMinutes { get; init; }
+    /// <summary>How long to wait for each success signal (whole minutes, 1-60). Default: 15 minutes.</summary>
+    public Duration? SignalTimeout { get; init; }
 
     /// <summary>Install and start the CodeDeploy agent. Default: true.</summary>
     public bool? InstallCodeDeployAgent { get; init; }
 
-    /// <summary>Deregistration delay of the fleet's target group in seconds (0-3600). Default: 30.</summary>
-    public int? DeregistrationDelaySeconds { get; init; }
+    /// <summary>Deregistration delay of the fleet's target group (whole seconds, 0-3600). Default: 30 seconds.</summary>
+    public Duration? DeregistrationDelay { get; init; }
 
     /// <summary>Label of the fleet written to the app config and tags, e.g. <c>blue</c>. Default: none.</summary>
     public string? Color { get; init; }

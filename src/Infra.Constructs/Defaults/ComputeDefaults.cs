@@ -44,4 +44,9 @@ public static class ComputeDefaults
     public const int RollingMaxBatchSize = 1;
     /// <summary>Rolling update and creation: time to wait for a server's success signal.</summary>
     public const int SignalTimeoutMinutes = 15;
+
+    /// <summary>Deregistration delay of a fleet's target group: in-flight requests finish, short enough for quick deployments.</summary>
+    public const int DeregistrationDelaySeconds = 30;
+    /// <summary>No bake after the last server of an instance refresh: the checkpoints and alarms already watch.</summary>
+    public const int RefreshBakeMinutes = 0;
 }

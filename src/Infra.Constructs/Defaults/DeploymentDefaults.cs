@@ -9,4 +9,6 @@ public static class DeploymentDefaults
     /// before any traffic reaches it, at the cost of one server.
     /// </summary>
     public const int WarmCapacity = 1;
+    /// <summary>Old revision versions kept 90 days: enough to redeploy any recent release, then they expire.</summary>
+    public const int NoncurrentRevisionRetentionDays = 90;
 }

@@ -21,8 +21,8 @@ public static class MonitoringDefaults
     public const int MaxAppErrorsPer5Minutes = 10;
     /// <summary>Requests per minute below which error rates count as 0 (one failed request out of two is not an incident).</summary>
     public const int MinRequestsPerMinute = 10;
-    /// <summary>Days the fleets' log groups keep events: one year, the minimum Control Tower (CT.CLOUDWATCH.PR.2) accepts.</summary>
-    public const int LogRetentionDays = 365;
+    /// <summary>How long the fleets' log groups keep events: one year, the minimum Control Tower (CT.CLOUDWATCH.PR.2) accepts.</summary>
+    public const Amazon.CDK.AWS.Logs.RetentionDays LogRetention = Amazon.CDK.AWS.Logs.RetentionDays.ONE_YEAR;
     /// <summary>
     /// CloudWatch Logs filter pattern counting application errors: any line with one of these terms
     /// (case-sensitive). Python tracebacks, and ERROR/CRITICAL/FATAL level names.
@@ -34,8 +34,4 @@ public static class MonitoringDefaults
     public const string MetricNamespacePrefix = "WebFleet/";
     /// <summary>Time range a dashboard opens with.</summary>
     public const int DashboardHours = 3;
-
-    /// <summary>Retention periods CloudWatch Logs accepts, in days.</summary>
-    public static readonly IReadOnlyList<int> AllowedRetentionDays =
-        [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 }

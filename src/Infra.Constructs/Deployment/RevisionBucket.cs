@@ -27,8 +27,7 @@ public sealed class RevisionBucket : Construct
         Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new RevisionBucketProps();
         var check = new PropChecks(this, nameof(RevisionBucketProps));
-        var days = props.NoncurrentRetentionDays ?? 90;
-        check.InRange(nameof(props.NoncurrentRetentionDays), days, 1, 3650);
+        var days = check.Days(nameof(props.NoncurrentRetention), props.NoncurrentRetention, 1, 3650) ?? Defaults.DeploymentDefaults.NoncurrentRevisionRetentionDays;
         // Without this flag the CDK lets the logging service in through an ACL on a log bucket of the
         // app: that fails (as a jsii trace) on a bucket with ACLs disabled and turns them on elsewhere.
         if (props.ServerAccessLogsBucket is Bucket logs && FeatureFlags.Of(logs).IsEnabled(LogsPolicyFlag) != true)

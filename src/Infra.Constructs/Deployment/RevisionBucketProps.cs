@@ -5,8 +5,8 @@ namespace Infra.Constructs.Deployment;
 /// <summary>Props for <see cref="RevisionBucket"/>.</summary>
 public sealed class RevisionBucketProps
 {
-    /// <summary>Days old (non-current) revision versions are kept (1-3650). Default: 90.</summary>
-    public int? NoncurrentRetentionDays { get; init; }
+    /// <summary>How long old (non-current) revision versions are kept (whole days, 1-3650). Default: 90 days.</summary>
+    public Amazon.CDK.Duration? NoncurrentRetention { get; init; }
 
     /// <summary>KMS key that encrypts revisions. Default: a new key with rotation on.</summary>
     public Amazon.CDK.AWS.KMS.IKey? EncryptionKey { get; init; }

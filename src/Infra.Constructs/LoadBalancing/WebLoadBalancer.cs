@@ -1,3 +1,4 @@
+using Infra.Constructs.Defaults;
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
@@ -47,10 +48,8 @@ public sealed partial class WebLoadBalancer : Construct
         var check = new PropChecks(this, nameof(WebLoadBalancerProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var sg = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
-        var retention = props.AccessLogRetentionDays ?? 90;
-        check.InRange(nameof(props.AccessLogRetentionDays), retention, 1, 3650);
-        var idle = props.IdleTimeoutSeconds ?? 60;
-        check.InRange(nameof(props.IdleTimeoutSeconds), idle, 1, 4000);
+        var retention = check.Days(nameof(props.AccessLogRetention), props.AccessLogRetention, 1, 3650) ?? LoadBalancerDefaults.AccessLogRetentionDays;
+        var idle = check.Seconds(nameof(props.IdleTimeout), props.IdleTimeout, 1, 4000) ?? LoadBalancerDefaults.IdleTimeoutSeconds;
 
         LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
         {

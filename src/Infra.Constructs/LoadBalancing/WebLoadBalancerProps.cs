@@ -1,3 +1,4 @@
+using Amazon.CDK;
 using Infra.Constructs.Security;
 using Amazon.CDK.AWS.CertificateManager;
 using Amazon.CDK.AWS.EC2;
@@ -28,11 +29,11 @@ public sealed class WebLoadBalancerProps
     /// <summary>Write access logs to an encrypted, SSL-only bucket. Default: true.</summary>
     public bool? AccessLogs { get; init; }
 
-    /// <summary>Days access logs are kept (1-3650). Default: 90.</summary>
-    public int? AccessLogRetentionDays { get; init; }
+    /// <summary>How long access logs are kept (whole days, 1-3650). Default: 90 days.</summary>
+    public Duration? AccessLogRetention { get; init; }
 
-    /// <summary>Idle connection timeout in seconds (1-4000). Default: 60.</summary>
-    public int? IdleTimeoutSeconds { get; init; }
+    /// <summary>Idle connection timeout (whole seconds, 1-4000). Default: 60 seconds.</summary>
+    public Duration? IdleTimeout { get; init; }
 
     /// <summary>
     /// Web application firewall in front of the load balancer. Default: <see cref="WebFirewall.None"/>.

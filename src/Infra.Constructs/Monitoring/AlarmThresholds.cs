@@ -16,8 +16,8 @@ public sealed record AlarmThresholds
     /// <summary>4xx share of requests at the load balancer over two 5-minute periods, in percent (1-100). Default: 25.</summary>
     public double? Max4xxPercent { get; init; }
 
-    /// <summary>p99 target response time for 3 minutes, in seconds (0.01-60). Default: 2.</summary>
-    public double? MaxP99LatencySeconds { get; init; }
+    /// <summary>p99 target response time for 3 minutes (10 ms to 60 s, e.g. <c>Duration.Millis(750)</c>). Default: 2 seconds.</summary>
+    public Amazon.CDK.Duration? MaxP99Latency { get; init; }
 
     /// <summary>Unhealthy targets per target group for 2 minutes (1-1000). Default: 1.</summary>
     public int? MaxUnhealthyHosts { get; init; }
@@ -39,7 +39,8 @@ public sealed record AlarmThresholds
 
     internal double Five => Max5xxPercent ?? MonitoringDefaults.Max5xxPercent;
     internal double Four => Max4xxPercent ?? MonitoringDefaults.Max4xxPercent;
-    internal double P99 => MaxP99LatencySeconds ?? MonitoringDefaults.MaxP99LatencySeconds;
+    // CloudWatch measures TargetResponseTime in seconds: the alarm's threshold is in seconds.
+    internal double P99 => MaxP99Latency is { } d ? d.ToMilliseconds(new Amazon.CDK.TimeConversionOptions { Integral = false }) / 1000 : MonitoringDefaults.MaxP99LatencySeconds;
     internal int Unhealthy => MaxUnhealthyHosts ?? MonitoringDefaults.MaxUnhealthyHosts;
     internal double Cpu => MaxCpuPercent ?? MonitoringDefaults.MaxCpuPercent;
     internal double Memory => MaxMemoryPercent ?? MonitoringDefaults.MaxMemoryPercent;
@@ -52,7 +53,8 @@ public sealed record AlarmThresholds
     {
         check.InRange($"{prefix}.{nameof(Max5xxPercent)}", Max5xxPercent, 0.1, 100);
         check.InRange($"{prefix}.{nameof(Max4xxPercent)}", Max4xxPercent, 1, 100);
-        check.InRange($"{prefix}.{nameof(MaxP99LatencySeconds)}", MaxP99LatencySeconds, 0.01, 60);
+        if (MaxP99Latency is { } p99 && (P99 < 0.01 || P99 > 60))
+            throw check.Fail($"{prefix}.{nameof(MaxP99Latency)}", p99.ToHumanString(), "a Duration from 10 milliseconds to 60 seconds, e.g. Duration.Seconds(2)");
         check.InRange($"{prefix}.{nameof(MaxUnhealthyHosts)}", MaxUnhealthyHosts, 1, 1000);
         check.InRange($"{prefix}.{nameof(MaxCpuPercent)}", MaxCpuPercent, 1, 100);
         check.InRange($"{prefix}.{nameof(MaxMemoryPercent)}", MaxMemoryPercent, 1, 100);

@@ -26,7 +26,7 @@ public sealed partial class FleetAlarms : Construct
     /// <summary>At least <see cref="AlarmThresholds.MaxUnhealthyHosts"/> targets failing the health check for 2 minutes.</summary>
     public Alarm UnhealthyHosts { get; }
 
-    /// <summary>p99 target response time above <see cref="AlarmThresholds.MaxP99LatencySeconds"/> for 3 minutes.</summary>
+    /// <summary>p99 target response time above <see cref="AlarmThresholds.MaxP99Latency"/> for 3 minutes.</summary>
     public Alarm P99Latency { get; }
 
     /// <summary>The three alarms, in this order: 5xx rate, unhealthy hosts, p99 latency.</summary>

@@ -11,7 +11,7 @@ public sealed class FleetAlarmsProps
 
     /// <summary>
     /// Thresholds; these alarms read <see cref="AlarmThresholds.Max5xxPercent"/>, <see cref="AlarmThresholds.MaxUnhealthyHosts"/>,
-    /// <see cref="AlarmThresholds.MaxP99LatencySeconds"/> and <see cref="AlarmThresholds.MinRequestsPerMinute"/>.
+    /// <see cref="AlarmThresholds.MaxP99Latency"/> and <see cref="AlarmThresholds.MinRequestsPerMinute"/>.
     /// Default: the values in <see cref="Defaults.MonitoringDefaults"/>.
     /// </summary>
     public AlarmThresholds? Thresholds { get; init; }

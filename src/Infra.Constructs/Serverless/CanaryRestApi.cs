@@ -180,10 +180,9 @@ public sealed partial class CanaryRestApi : Construct
         var cacheSize = props.CacheClusterSizeGb;
         if (cacheSize is not null && !CacheSizes.Contains(cacheSize))
             throw check.Fail(nameof(props.CacheClusterSizeGb), cacheSize, string.Join(", ", CacheSizes));
-        if (props.CacheTtlSeconds is not null && cacheSize is null)
-            throw check.Fail(nameof(props.CacheTtlSeconds), props.CacheTtlSeconds, "unset unless CacheClusterSizeGb turns the stage cache on");
-        var cacheTtl = props.CacheTtlSeconds ?? ApiGatewayDefaults.CacheTtlSeconds;
-        check.InRange(nameof(props.CacheTtlSeconds), cacheTtl, 0, 3600);
+        if (props.CacheTtl is not null && cacheSize is null)
+            throw check.Fail(nameof(props.CacheTtl), props.CacheTtl.ToHumanString(), "unset unless CacheClusterSizeGb turns the stage cache on");
+        var cacheTtl = check.Seconds(nameof(props.CacheTtl), props.CacheTtl, 0, 3600) ?? ApiGatewayDefaults.CacheTtlSeconds;
         var useStageCache = canary?.UseStageCache ?? false;
         if (useStageCache && cacheSize is null)
             throw check.Fail($"{nameof(props.Canary)}.{nameof(StageCanary.UseStageCache)}", true, "false unless CacheClusterSizeGb turns the stage cache on");

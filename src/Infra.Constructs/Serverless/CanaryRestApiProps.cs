@@ -1,3 +1,4 @@
+using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
@@ -62,8 +63,8 @@ public sealed record CanaryRestApiProps
     /// </summary>
     public string? CacheClusterSizeGb { get; init; }
 
-    /// <summary>Seconds a cached response is served (0-3600), only with <see cref="CacheClusterSizeGb"/>. Default: 300.</summary>
-    public int? CacheTtlSeconds { get; init; }
+    /// <summary>How long a cached response is served (whole seconds, 0-3600), only with <see cref="CacheClusterSizeGb"/>. Default: 300 seconds.</summary>
+    public Duration? CacheTtl { get; init; }
 
     /// <summary>Execution logging level (to <c>API-Gateway-Execution-Logs_{api}/{stage}</c>). Default: <see cref="MethodLoggingLevel.INFO"/>.</summary>
     public MethodLoggingLevel? ExecutionLogLevel { get; init; }

@@ -67,8 +67,7 @@ public sealed partial class VersionedFunction : Construct
         check.Matches(nameof(props.Handler), handler, HandlerPattern(), "file.export such as index.handler (letters, digits, _ - / .)");
         var memory = props.MemoryMiB ?? LambdaDefaults.MemoryMiB;
         check.InRange(nameof(props.MemoryMiB), memory, 128, 10240);
-        var timeout = props.TimeoutSeconds ?? LambdaDefaults.TimeoutSeconds;
-        check.InRange(nameof(props.TimeoutSeconds), timeout, 1, 900);
+        var timeout = check.Seconds(nameof(props.Timeout), props.Timeout, 1, 900) ?? LambdaDefaults.TimeoutSeconds;
         var reserved = props.ReservedConcurrency ?? LambdaDefaults.ReservedConcurrency;
         if (reserved is { } r)
             check.InRange(nameof(props.ReservedConcurrency), r, 1, 10000);

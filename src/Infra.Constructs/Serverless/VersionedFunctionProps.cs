@@ -1,3 +1,4 @@
+using Amazon.CDK;
 using Amazon.CDK.AWS.Logs;
 
 namespace Infra.Constructs.Serverless;
@@ -26,8 +27,8 @@ public sealed record VersionedFunctionProps
     /// <summary>Memory in MiB (128-10240). Default: 256.</summary>
     public int? MemoryMiB { get; init; }
 
-    /// <summary>Timeout in seconds (1-900). Default: 10.</summary>
-    public int? TimeoutSeconds { get; init; }
+    /// <summary>Timeout (whole seconds, 1-900). Default: 10 seconds.</summary>
+    public Duration? Timeout { get; init; }
 
     /// <summary>
     /// Concurrent executions reserved for (and capping) this function (1-10000). Opt in: Lambda refuses a

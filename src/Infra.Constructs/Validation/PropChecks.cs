@@ -52,6 +52,26 @@ public sealed partial class PropChecks
             throw Fail(property, v, $"a number from {min} to {max}");
     }
 
+    /// <summary>Requires a whole number of seconds within [min, max] when set; returns it in seconds.</summary>
+    public int? Seconds(string property, Amazon.CDK.Duration? value, int min, int max) => Whole(property, value, 1_000, "seconds", min, max);
+
+    /// <summary>Requires a whole number of minutes within [min, max] when set; returns it in minutes.</summary>
+    public int? Minutes(string property, Amazon.CDK.Duration? value, int min, int max) => Whole(property, value, 60_000, "minutes", min, max);
+
+    /// <summary>Requires a whole number of days within [min, max] when set; returns it in days.</summary>
+    public int? Days(string property, Amazon.CDK.Duration? value, int min, int max) => Whole(property, value, 86_400_000, "days", min, max);
+
+    // A Duration in whole units of `unit` milliseconds: AWS takes these fields as integers of one unit, so
+    // 90 seconds for a field in minutes is rejected here rather than rounded by the CDK or refused by AWS.
+    private int? Whole(string property, Amazon.CDK.Duration? value, double unit, string unitName, int min, int max)
+    {
+        if (value is null) return null;
+        var n = value.ToMilliseconds(new Amazon.CDK.TimeConversionOptions { Integral = false }) / unit;
+        if (double.IsNaN(n) || n != Math.Floor(n) || n < min || n > max)
+            throw Fail(property, value.ToHumanString(), $"a Duration of whole {unitName} from {min} to {max}, e.g. Duration.{char.ToUpperInvariant(unitName[0])}{unitName[1..]}({Math.Max(min, 1)})");
+        return (int)n;
+    }
+
     /// <summary>Requires a TCP port (1-65535) when set.</summary>
     public void Port(string property, int? value) => InRange(property, value, 1, 65535);
 

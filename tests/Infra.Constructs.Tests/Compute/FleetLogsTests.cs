@@ -31,7 +31,7 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
                 EncryptionKeys.AllowCloudWatchLogs(key);
                 _ = new WebFleet(s, "Fleet", FleetFactory.Props(s) with
                 {
-                    Logs = new FleetLogging { RetentionDays = 731, EncryptionKey = key, AppLogFile = "/srv/app/log/*.log", AppErrorPattern = "?panic ?ERROR" },
+                    Logs = new FleetLogging { Retention = Amazon.CDK.AWS.Logs.RetentionDays.TWO_YEARS, EncryptionKey = key, AppLogFile = "/srv/app/log/*.log", AppErrorPattern = "?panic ?ERROR" },
                 });
             }).Json();
             CustomUserData = CustomJson.UserData();
@@ -147,8 +147,8 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
     public void Rejects_ARetentionCloudWatchDoesNotAccept()
     {
         var stack = TestStacks.NewStack();
-        Rejections.Expect(() => new WebFleet(stack, "Fleet", FleetFactory.Props(stack) with { Logs = new FleetLogging { RetentionDays = 366 } }),
-            "Test/Fleet", "Logs.RetentionDays").Message.Should().Contain("= 366").And.Contain("365, 400");
+        Rejections.Expect(() => new WebFleet(stack, "Fleet", FleetFactory.Props(stack) with { Logs = new FleetLogging { Retention = (Amazon.CDK.AWS.Logs.RetentionDays)366 } }),
+            "Test/Fleet", "Logs.Retention").Message.Should().Contain("= 366").And.Contain("RetentionDays value");
     }
 
     [Fact]

@@ -39,12 +39,12 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
                     Color = "green",
                     CpuTargetPercent = 0,
                     RequestsPerTargetPerMinute = 0,
-                    HealthCheckGraceSeconds = 120,
+                    HealthCheckGrace = Amazon.CDK.Duration.Seconds(120),
                     UpdateStrategy = FleetUpdateStrategy.RollingUpdate,
                     RollingMaxBatchSize = 2,
-                    SignalTimeoutMinutes = 20,
+                    SignalTimeout = Amazon.CDK.Duration.Minutes(20),
                     InstallCodeDeployAgent = false,
-                    DeregistrationDelaySeconds = 60,
+                    DeregistrationDelay = Amazon.CDK.Duration.Seconds(60),
                     Schedules = [new FleetSchedule { Name = "morning", Cron = "0 7 * * MON-FRI", TimeZone = "Europe/Berlin", MinCapacity = 5 }],
                 });
                 fleet.ScaleOnRequests();
@@ -161,8 +161,8 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
             var fleet = new WebFleet(s, "Fleet", FleetFactory.Props(s) with
             {
                 RefreshMinHealthyPercent = 50, RefreshMaxHealthyPercent = 150,
-                RefreshCheckpointPercentages = [25, 100], RefreshCheckpointDelayMinutes = 15, RefreshBakeMinutes = 5,
-                InstanceWarmupSeconds = 120,
+                RefreshCheckpointPercentages = [25, 100], RefreshCheckpointDelay = Amazon.CDK.Duration.Minutes(15), RefreshBake = Amazon.CDK.Duration.Minutes(5),
+                InstanceWarmup = Amazon.CDK.Duration.Seconds(120),
             });
             fleet.AddRefreshAlarm(new Amazon.CDK.AWS.CloudWatch.Alarm(s, "Errors", new Amazon.CDK.AWS.CloudWatch.AlarmProps
             {
@@ -333,7 +333,8 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
         { "HealthCheckPath", p => p with { HealthCheckPath = "health" } },
         { "HealthCheckPath", p => p with { HealthCheckPath = "/he alth" } },
         { "RootVolumeGiB", p => p with { RootVolumeGiB = 4 } },
-        { "HealthCheckGraceSeconds", p => p with { HealthCheckGraceSeconds = -1 } },
+        { "HealthCheckGrace", p => p with { HealthCheckGrace = Amazon.CDK.Duration.Seconds(7201) } },
+        { "HealthCheckGrace", p => p with { HealthCheckGrace = Amazon.CDK.Duration.Millis(1500) } },
         { "CpuTargetPercent", p => p with { CpuTargetPercent = 101 } },
         { "RequestsPerTargetPerMinute", p => p with { RequestsPerTargetPerMinute = -5 } },
         { "RollingMaxBatchSize", p => p with { UpdateStrategy = FleetUpdateStrategy.RollingUpdate, RollingMaxBatchSize = 0 } },
@@ -348,12 +349,14 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
         { "RefreshCheckpointPercentages", p => p with { RefreshCheckpointPercentages = [50, 25, 100] } },
         { "RefreshCheckpointPercentages", p => p with { RefreshCheckpointPercentages = [50] } },
         { "RefreshCheckpointPercentages", p => p with { RefreshCheckpointPercentages = [0, 100] } },
-        { "RefreshCheckpointDelayMinutes", p => p with { RefreshCheckpointDelayMinutes = 5 } },
-        { "RefreshCheckpointDelayMinutes", p => p with { RefreshCheckpointPercentages = [100], RefreshCheckpointDelayMinutes = 3000 } },
-        { "RefreshBakeMinutes", p => p with { RefreshBakeMinutes = -1 } },
-        { "InstanceWarmupSeconds", p => p with { InstanceWarmupSeconds = 3601 } },
-        { "SignalTimeoutMinutes", p => p with { SignalTimeoutMinutes = 61 } },
-        { "DeregistrationDelaySeconds", p => p with { DeregistrationDelaySeconds = 3601 } },
+        { "RefreshCheckpointDelay", p => p with { RefreshCheckpointDelay = Amazon.CDK.Duration.Minutes(5) } },
+        { "RefreshCheckpointDelay", p => p with { RefreshCheckpointPercentages = [100], RefreshCheckpointDelay = Amazon.CDK.Duration.Minutes(3000) } },
+        { "RefreshCheckpointDelay", p => p with { RefreshCheckpointPercentages = [100], RefreshCheckpointDelay = Amazon.CDK.Duration.Seconds(90) } },
+        { "RefreshBake", p => p with { RefreshBake = Amazon.CDK.Duration.Days(3) } },
+        { "InstanceWarmup", p => p with { InstanceWarmup = Amazon.CDK.Duration.Seconds(3601) } },
+        { "SignalTimeout", p => p with { SignalTimeout = Amazon.CDK.Duration.Minutes(61) } },
+        { "SignalTimeout", p => p with { SignalTimeout = Amazon.CDK.Duration.Seconds(30) } },
+        { "DeregistrationDelay", p => p with { DeregistrationDelay = Amazon.CDK.Duration.Seconds(3601) } },
         { "EnvironmentName", p => p with { EnvironmentName = "prod env" } },
         { "Color", p => p with { Color = "" } },
         { "Schedules[nightly].Cron", p => p with { Schedules = [new FleetSchedule { Name = "nightly", Cron = "0 25 * * *", MinCapacity = 1 }] } },

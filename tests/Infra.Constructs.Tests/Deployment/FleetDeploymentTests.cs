@@ -53,7 +53,7 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
                 var extra = new Alarm(s, "ExtraAlarm", new AlarmProps { Metric = new Metric(new MetricProps { Namespace = "App", MetricName = "Errors" }), Threshold = 1, EvaluationPeriods = 1 });
                 var alarms = new FleetAlarms(s, "TunedAlarms", new FleetAlarmsProps
                 {
-                    Fleet = p.Fleet, Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99LatencySeconds = 0.75 },
+                    Fleet = p.Fleet, Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99Latency = Amazon.CDK.Duration.Millis(750) },
                 });
                 tuned = new FleetDeployment(s, "Tuned", new FleetDeploymentProps
                 {

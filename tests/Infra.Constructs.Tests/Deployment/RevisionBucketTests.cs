@@ -20,7 +20,7 @@ public class RevisionBucketTests(RevisionBucketTests.Fixture f) : IClassFixture<
             Logged = TestStacks.Synth(s => new RevisionBucket(s, "Revisions", new RevisionBucketProps
             {
                 ServerAccessLogsBucket = LogBucket(s),
-                NoncurrentRetentionDays = 30,
+                NoncurrentRetention = Amazon.CDK.Duration.Days(30),
             }), context: LogsPolicyFlagOn);
         }
     }
@@ -152,5 +152,5 @@ public class RevisionBucketTests(RevisionBucketTests.Fixture f) : IClassFixture<
     [InlineData(0)]
     [InlineData(3651)]
     public void RejectsARetentionOutOfRange(int days) =>
-        Rejections.Expect(() => new RevisionBucket(TestStacks.NewStack(), "Revisions", new RevisionBucketProps { NoncurrentRetentionDays = days }), "Test/Revisions", "NoncurrentRetentionDays");
+        Rejections.Expect(() => new RevisionBucket(TestStacks.NewStack(), "Revisions", new RevisionBucketProps { NoncurrentRetention = Amazon.CDK.Duration.Days(days) }), "Test/Revisions", "NoncurrentRetention");
 }

@@ -37,7 +37,7 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
             Https = TestStacks.Synth(s =>
             {
                 var cert = Certificate.FromCertificateArn(s, "Cert", "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000");
-                var (lb, vpc) = Build(s, p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, Certificate = cert, DeletionProtection = true, AccessLogRetentionDays = 30, IdleTimeoutSeconds = 120 });
+                var (lb, vpc) = Build(s, p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, Certificate = cert, DeletionProtection = true, AccessLogRetention = Amazon.CDK.Duration.Days(30), IdleTimeout = Amazon.CDK.Duration.Seconds(120) });
                 lb.Route([new WeightedTarget(TargetGroup(s, vpc, "Blue"), 90), new WeightedTarget(TargetGroup(s, vpc, "Green"), 10)], Duration.Minutes(5));
             });
             HttpsJson = Https.Json();
@@ -299,11 +299,11 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
     [InlineData(0)]
     [InlineData(3651)]
     public void RejectsAccessLogRetentionOutOfRange(int days) =>
-        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, AccessLogRetentionDays = days }), "Test/Lb", "AccessLogRetentionDays");
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, AccessLogRetention = Amazon.CDK.Duration.Days(days) }), "Test/Lb", "AccessLogRetention");
 
     [Fact]
     public void RejectsAnIdleTimeoutOutOfRange() =>
-        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, IdleTimeoutSeconds = 5000 }), "Test/Lb", "IdleTimeoutSeconds");
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = p.SecurityGroup, IdleTimeout = Amazon.CDK.Duration.Seconds(5000) }), "Test/Lb", "IdleTimeout");
 
     [Fact]
     public void RejectsATlsPolicyWithoutACertificate() =>

@@ -22,7 +22,7 @@ public class FleetAlarmsTests
             var stack = TestStacks.NewStack();
             var alarms = new FleetAlarms(stack, "Alarms", new FleetAlarmsProps
             {
-                Fleet = FleetFactory.Routed(stack), Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxP99LatencySeconds = 0.75 },
+                Fleet = FleetFactory.Routed(stack), Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxP99Latency = Amazon.CDK.Duration.Millis(750) },
             });
             var descriptions = alarms.All.Select(a => ((CfnAlarm)a.Node.DefaultChild!).AlarmDescription).ToList();
             descriptions.Should().Contain(d => d!.Contains("more than 2.5% of requests")).And.Contain(d => d!.Contains("above 0.75 s"))
@@ -40,8 +40,8 @@ public class FleetAlarmsTests
         { "Thresholds.Max5xxPercent", f => new() { Fleet = f, Thresholds = new AlarmThresholds { Max5xxPercent = 0 } } },
         { "Thresholds.Max5xxPercent", f => new() { Fleet = f, Thresholds = new AlarmThresholds { Max5xxPercent = 101 } } },
         { "Thresholds.MaxUnhealthyHosts", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MaxUnhealthyHosts = 0 } } },
-        { "Thresholds.MaxP99LatencySeconds", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 0 } } },
-        { "Thresholds.MaxP99LatencySeconds", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MaxP99LatencySeconds = 61 } } },
+        { "Thresholds.MaxP99Latency", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MaxP99Latency = Amazon.CDK.Duration.Millis(5) } } },
+        { "Thresholds.MaxP99Latency", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MaxP99Latency = Amazon.CDK.Duration.Seconds(61) } } },
         { "Thresholds.MinRequestsPerMinute", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MinRequestsPerMinute = -1 } } },
         { "Name", f => new() { Fleet = f, Name = "prod\nblue" } },
         { "Name", f => new() { Fleet = f, Name = "" } },

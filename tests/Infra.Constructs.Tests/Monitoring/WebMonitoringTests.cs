@@ -37,7 +37,7 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
                     Fleets = [fleets.Blue, fleets.Green],
                     NatGatewayIds = WebMonitoring.NatGatewayIdsOf(vpc),
                     Subscriptions = [AlarmSubscription.Email("oncall@example.com"), AlarmSubscription.Https("https://alerts.example.com/hooks/prod")],
-                    Thresholds = new AlarmThresholds { Max5xxPercent = 2, MaxP99LatencySeconds = 1.5 },
+                    Thresholds = new AlarmThresholds { Max5xxPercent = 2, MaxP99Latency = Amazon.CDK.Duration.Millis(1500) },
                 });
                 monitoring.AddSection(ApiSection(s));
                 BlueDeploymentAlarmPaths = monitoring.AlarmsOf(fleets.Blue).All.Select(a => a.Node.Path).ToList();

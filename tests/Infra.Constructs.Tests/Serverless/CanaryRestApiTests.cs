@@ -31,7 +31,7 @@ public sealed class CanaryRestApiFixture
         Canary = new StageCanary { Backend = "canary", StageVariableOverrides = new Dictionary<string, string> { ["mode"] = "canary" }, UseStageCache = true },
         Release = release,
         CacheClusterSizeGb = "0.5",
-        CacheTtlSeconds = 60,
+        CacheTtl = Amazon.CDK.Duration.Seconds(60),
         ThrottlingRateLimit = 50,
         ThrottlingBurstLimit = 80,
         Proxy = true,

@@ -169,11 +169,11 @@ public sealed class CanaryRestApiValidationTests
 
     [Fact]
     public void Cache_ttl_without_a_cache_is_rejected() =>
-        Rejected(p => p with { CacheTtlSeconds = 60 }, "CacheTtlSeconds", "unset unless");
+        Rejected(p => p with { CacheTtl = Amazon.CDK.Duration.Seconds(60) }, "CacheTtl", "unset unless");
 
     [Fact]
     public void Cache_ttl_out_of_range_is_rejected() =>
-        Rejected(p => p with { CacheClusterSizeGb = "0.5", CacheTtlSeconds = 3601 }, "CacheTtlSeconds", "from 0 to 3600");
+        Rejected(p => p with { CacheClusterSizeGb = "0.5", CacheTtl = Amazon.CDK.Duration.Seconds(3601) }, "CacheTtl", "from 0 to 3600");
 
     [Fact]
     public void Logs_that_never_expire_are_rejected() =>

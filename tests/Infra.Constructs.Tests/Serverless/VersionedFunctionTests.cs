@@ -25,7 +25,7 @@ public sealed class VersionedFunctionFixture
             InlineCode = "exports.handler = async () => ({ statusCode: 200, body: 'ok' });",
             Description = "tuned sample",
             MemoryMiB = 512,
-            TimeoutSeconds = 20,
+            Timeout = Amazon.CDK.Duration.Seconds(20),
             ReservedConcurrency = 5,
             LogRetention = RetentionDays.ONE_WEEK,
             Tracing = false,

@@ -39,7 +39,7 @@ public sealed class VersionedFunctionValidationTests
     [Theory]
     [InlineData(0)]
     [InlineData(901)]
-    public void Bad_timeout_is_rejected(int seconds) => Rejected(Valid with { TimeoutSeconds = seconds }, "TimeoutSeconds", "from 1 to 900");
+    public void Bad_timeout_is_rejected(int seconds) => Rejected(Valid with { Timeout = Amazon.CDK.Duration.Seconds(seconds) }, "Timeout", "from 1 to 900");
 
     [Fact]
     public void Zero_reserved_concurrency_is_rejected() => Rejected(Valid with { ReservedConcurrency = 0 }, "ReservedConcurrency", "from 1 to 10000");
