@@ -29,7 +29,9 @@ public class JsiiStartupTests
     public void TheJsiiNodeProcessKeepsTheSettingWhileThisProcessGetsItsNodeOptionsBack()
     {
         if (TuningOff || !OperatingSystem.IsLinux()) return; // /proc shows another process's environment on Linux only
-        _ = CdkProgram.Run(app => _ = new Stack(app, "Empty"), new AppProps { Outdir = Path.Combine(Path.GetTempPath(), "tune-" + Guid.NewGuid().ToString("N")), AnalyticsReporting = false }, TextWriter.Null);
+        var outdir = Path.Combine(Path.GetTempPath(), "tune-" + Guid.NewGuid().ToString("N"));
+        try { _ = CdkProgram.Run(app => _ = new Stack(app, "Empty"), new AppProps { Outdir = outdir, AnalyticsReporting = false }, TextWriter.Null); }
+        finally { if (Directory.Exists(outdir)) Directory.Delete(outdir, recursive: true); }
         JsiiStartup.RestoreNodeOptions().Should().BeFalse("CdkProgram.Run restored it already");
         (System.Environment.GetEnvironmentVariable("NODE_OPTIONS") ?? "").Should().NotContain(JsiiStartup.NodeOption);
         NodeChildEnvironments().Should().Contain(env => env.Contains("NODE_OPTIONS=") && env.Contains(JsiiStartup.NodeOption),
