@@ -1,7 +1,7 @@
 // bench/run only: one stack with what the reference app's dev environment gets from ProductionNetwork,
 // WebSecurityGroups, WebFleet and WebLoadBalancer (one fleet, routed, request scaling), synthesized
 // the way `cdk synth` runs an app (CDK_OUTDIR / CDK_CONTEXT_JSON). bench/ts-twin/app.js builds the
-// same resources with aws-cdk-lib in Node. INFRA_BENCH_TIMINGS=1 prints phase marks like Infra.App.
+// same resources with aws-cdk-lib in Node. INFRA_BENCH_TIMINGS=1 prints phase marks like bench/ref-app.
 using Amazon.CDK;
 using Infra.Constructs.Compute;
 using Infra.Constructs.LoadBalancing;
@@ -31,6 +31,9 @@ var app = new App(new AppProps
         ["@aws-cdk/aws-ec2:launchTemplateDefaultUserData"] = true,
     },
 });
+// What a user's app does (CdkProgram.Run does both): NODE_OPTIONS back once jsii has started, the secret guard on.
+Infra.Constructs.Startup.JsiiStartup.RestoreNodeOptions();
+Infra.Constructs.Guardrails.SecretLiteralGuard.ApplyTo(app);
 Mark("app");
 var stack = new Stack(app, "Twin-Web");
 var network = new ProductionNetwork(stack, "Network", new ProductionNetworkProps { Cidr = "10.10.0.0/16", NatGateways = 1 });

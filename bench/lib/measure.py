@@ -8,7 +8,7 @@ Runs CMD once and prints one JSON object on stdout:
   tree_mb      peak of the summed resident memory of the whole process tree (dotnet + node + ...),
                sampled from /proc every 20 ms
   marks        {phase: ms since fork} from "[timings] PHASE UNIX-MS" lines on stderr
-               (src/Infra.App/Program.cs with INFRA_BENCH_TIMINGS=1)
+               (bench/ref-app/Program.cs with INFRA_BENCH_TIMINGS=1)
   rc           exit code
 The command's stdout and stderr go to --log (default: discarded, but the last 40 lines are
 printed to stderr when it fails).

@@ -68,7 +68,7 @@ w("")
 # 1. cold synthesis
 w("### 1. Cold synthesis of the reference app (dev + prod, 6 stacks, built-in validation on)")
 w("")
-w("Whole process: `dotnet src/Infra.App/bin/Debug/net10.0/Infra.App.dll` with the environment `cdk synth` sets "
+w("Whole process: `dotnet bench/ref-app/bin/Debug/net10.0/RefApp.dll` (the reference app with phase marks) with the environment `cdk synth` sets "
   "(CDK_OUTDIR, CDK_CONTEXT_JSON, ...). Phases from `INFRA_BENCH_TIMINGS=1` marks and the CDK's own `validateTemplates` counter: "
   ".NET start = process start to `Main`; jsii start = `new App()` (jsii runtime, Node, assemblies); tree = building the constructs; "
   "synthesis = `app.Synth()` without the validation; exit = after `Synth()` returns. Memory: peak RSS of the largest process "

@@ -2,7 +2,7 @@
 // (no build step, no ts-node). One stack with what ProductionNetwork + WebSecurityGroups + WebFleet
 // + WebLoadBalancer make for the reference app's dev environment, built with aws-cdk-lib directly in
 // Node, with the same construct ids, so both twins synthesize the same resources (bench/run checks
-// the resource types and counts). INFRA_BENCH_TIMINGS=1 prints the phase marks Infra.App prints.
+// the resource types and counts). INFRA_BENCH_TIMINGS=1 prints the phase marks bench/ref-app prints.
 'use strict';
 const timings = process.env.INFRA_BENCH_TIMINGS === '1';
 const mark = (phase) => { if (timings) process.stderr.write(`[timings] ${phase} ${Date.now().toFixed(1)}\n`); };

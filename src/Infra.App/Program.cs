@@ -12,23 +12,21 @@ public static class Program
     /// <summary>Synthesizes the selected environments; prints configuration errors without a stack trace.</summary>
     public static int Main()
     {
+        Infra.Constructs.Startup.JsiiStartup.Tune();
         CdkApp? app = null;
         try
         {
-            Mark("main");
-            Infra.Constructs.Startup.JsiiStartup.Tune();
-            app = AppFactory.Create();
+            app = AppFactory.Create();   // the secret guard on (SecretLiteralGuard.ApplyTo)
+            // The jsii Node process has started with the tuning: put NODE_OPTIONS back for the rest of the process.
+            Infra.Constructs.Startup.JsiiStartup.RestoreNodeOptions();
             // The CDK only writes its validation report; this program prints it (the secret guard's
             // findings redacted, other validators' hidden when it found one) and sets the exit code.
             app.Node.SetContext(Infra.Constructs.Startup.CdkProgram.FailSynthOnValidationErrors, false);
-            Mark("app");
             var environments = AppConfig.Select(key => app.Node.TryGetContext(key));
             Build(app, environments);
             if (AppConfig.CiIdentity(key => app.Node.TryGetContext(key)) is { } ci)
                 AddCiIdentity(app, ci, environments);
-            Mark("tree");
             app.Synth();
-            Mark("synth");
             return Infra.Constructs.Startup.ValidationSummary.Report(Path.Combine(app.Outdir, "validation-report.json"), Console.Error);
         }
         catch (Exception e) when (e is ConfigException or InvalidPropException)
@@ -61,14 +59,6 @@ public static class Program
             Env = env,
             Description = $"GitHub Actions identity of {settings.Repository}: OIDC provider, cdk diff and cdk deploy roles (Infra.Constructs)",
         });
-    }
-
-    private static readonly bool Timings = System.Environment.GetEnvironmentVariable("INFRA_BENCH_TIMINGS") == "1";
-
-    /// <summary>bench/run only (INFRA_BENCH_TIMINGS=1): prints "[timings] PHASE UNIX-MS" to stderr.</summary>
-    private static void Mark(string phase)
-    {
-        if (Timings) Console.Error.WriteLine(FormattableString.Invariant($"[timings] {phase} {DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds:F1}"));
     }
 
     /// <summary>Adds every selected environment to the app (also used by tests).</summary>

@@ -106,31 +106,21 @@ public class ConfigTests
             foreach (var b in blocks.Where(b => b.Name != a.Name))
                 a.Cidr.Overlaps(b.Cidr).Should().BeFalse($"{a.Name} and {b.Name}");
     }
-    [Fact]
-    public void BenchEnvironmentsCopiesTheOneEnvironmentWithOwnNamesAndRanges()
-    {
-        var envs = AppConfig.Select(Context(("env", "dev"), ("benchEnvironments", "3")));
-        envs.Select(e => e.Name).Should().Equal("dev", "dev2", "dev3");
-        envs.Select(e => e.VpcCidr).Should().Equal("10.10.0.0/16", "10.100.0.0/16", "10.101.0.0/16");
-        envs[2].Should().Be(envs[0] with { Name = "dev3", VpcCidr = "10.101.0.0/16" }, "a copy differs only in name and range");
-        AppConfig.Select(Context(("env", "dev"), ("benchEnvironments", "1"))).Should().Equal(AppConfig.Select(Context(("env", "dev"))));
-    }
 
-    [Theory]
-    [InlineData("0")]
-    [InlineData("51")]
-    [InlineData("two")]
-    [InlineData("-1")]
-    public void BenchEnvironmentsRejectsOtherCounts(string value)
+    [Fact]
+    public void BenchmarkSwitchesAreNotPartOfTheAppsConfiguration()
     {
-        var act = () => AppConfig.Select(Context(("env", "dev"), ("benchEnvironments", value)));
-        act.Should().Throw<ConfigException>().WithMessage($"Invalid -c benchEnvironments={value}. Valid: a whole number from 1 to 50 (benchmark only).");
+        // bench/ref-app owns -c benchEnvironments=N; the production configuration neither knows nor applies it.
+        AppConfig.Keys.Should().NotContain("benchEnvironments");
+        AppConfig.Select(Context(("env", "dev"), ("benchEnvironments", "3"))).Should().Equal(AppConfig.Select(Context(("env", "dev"))));
     }
 
     [Fact]
-    public void BenchEnvironmentsNeedsOneEnvironment()
+    public void TheEmulatorProfileIsTheOnlyPlaceTheMotoSwitchChangesSettings()
     {
-        var act = () => AppConfig.Select(Context(("benchEnvironments", "5")));
-        act.Should().Throw<ConfigException>().WithMessage("-c benchEnvironments=5 copies one environment, but -c env=all selects 2. Valid: add -c env=NAME, e.g. -c env=dev.");
+        var plain = AppConfig.Select(Context(("env", "dev"))).Single();
+        EmulatorProfile.Parse(null).Should().BeNull();
+        EmulatorProfile.Parse("MOTO").Should().BeSameAs(EmulatorProfile.Moto);
+        EmulatorProfile.Moto.Apply(plain).Should().Be(AppConfig.Select(Context(("env", "dev"), (EmulatorProfile.ContextKey, "moto"))).Single());
     }
 }

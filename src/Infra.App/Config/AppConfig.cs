@@ -9,19 +9,14 @@ namespace Infra.App.Config;
 /// (a name or <c>all</c>; default all), <c>account</c>, <c>region</c>, and traffic overrides for
 /// rehearsals: <c>activeColor</c>, <c>canaryPercent</c>, <c>idleCapacity</c>, and for the sample API's
 /// stage canary: <c>apiRelease</c> (none, started, promoted, rolledBack) and <c>apiCanaryPercent</c>.
-/// Test-only: <c>e2e=moto</c> drops the one resource a local CloudFormation emulator cannot deploy
-/// (docs/e2e.md); never use it for AWS. Benchmark-only: <c>benchEnvironments=N</c> (with
-/// <c>env=NAME</c>) synthesizes N copies of one environment (bench/run, docs/performance.md).
+/// Test-only: <c>e2e=moto</c> selects the <see cref="EmulatorProfile"/> (tools/e2e/run; never for AWS).
 /// <c>githubRepository</c> (and optionally <c>githubOidcProviderArn</c>) adds the <c>Ci-Identity</c> stack
 /// (<see cref="CiIdentity"/>).
 /// </summary>
 public static class AppConfig
 {
     /// <summary>Context keys the app understands.</summary>
-    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", "e2e", "benchEnvironments", "githubRepository", "githubOidcProviderArn"];
-
-    /// <summary>Most copies <c>-c benchEnvironments=N</c> makes.</summary>
-    public const int MaxBenchEnvironments = 50;
+    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", EmulatorProfile.ContextKey, "githubRepository", "githubOidcProviderArn"];
 
     /// <summary>Selects and adjusts environments. <paramref name="context"/> returns null for unset keys.</summary>
     public static IReadOnlyList<EnvironmentSettings> Select(Func<string, object?> context, IReadOnlyDictionary<string, EnvironmentSettings>? environments = null)
@@ -57,17 +52,10 @@ public static class AppConfig
                 ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm, ready.");
 
         var apiRelease = ApiRelease(Text(context, "apiRelease"), Text(context, "apiCanaryPercent"));
-        // Test-only: tools/e2e/run deploys into moto, which cannot run the Lambda behind
-        // Custom::VpcRestrictDefaultSG (the stack would wait forever); nothing else changes.
-        var e2e = Text(context, "e2e");
-        if (e2e is not null && !string.Equals(e2e, "moto", StringComparison.OrdinalIgnoreCase))
-            throw new ConfigException($"Invalid -c e2e={e2e}. Valid: moto (test-only, for tools/e2e/run; leave unset for AWS).");
-
-        var copies = BenchEnvironments(Text(context, "benchEnvironments"), env, selected.Count);
+        var emulator = EmulatorProfile.Parse(Text(context, EmulatorProfile.ContextKey));
 
         var adjusted = selected.Select(s => s with
         {
-            RestrictDefaultSecurityGroup = e2e is null && s.RestrictDefaultSecurityGroup,
             Account = account ?? s.Account,
             Region = region ?? s.Region,
             Traffic = s.Traffic with
@@ -77,22 +65,8 @@ public static class AppConfig
                 IdleCapacity = idle ?? s.Traffic.IdleCapacity,
             },
             Api = apiRelease is null ? s.Api : s.Api with { Release = apiRelease(s) },
-        }).ToList();
-        if (copies == 1) return adjusted;
-        // Copy i of the one environment: its own name (stack prefix) and a VPC range of its own.
-        var first = adjusted[0];
-        return [first, .. Enumerable.Range(2, copies - 1).Select(i => first with { Name = $"{first.Name}{i}", VpcCidr = $"10.{98 + i}.0.0/16" })];
-    }
-
-    /// <summary>Benchmark-only <c>-c benchEnvironments=N</c>: how many copies of the one selected environment (1 when unset).</summary>
-    private static int BenchEnvironments(string? text, string env, int selected)
-    {
-        if (text is null) return 1;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxBenchEnvironments)
-            throw new ConfigException($"Invalid -c benchEnvironments={text}. Valid: a whole number from 1 to {MaxBenchEnvironments} (benchmark only).");
-        if (selected != 1)
-            throw new ConfigException($"-c benchEnvironments={text} copies one environment, but -c env={env} selects {selected}. Valid: add -c env=NAME, e.g. -c env=dev.");
-        return n;
+        });
+        return emulator is null ? adjusted.ToList() : adjusted.Select(emulator.Apply).ToList();
     }
 
     /// <summary>

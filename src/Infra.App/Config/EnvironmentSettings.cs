@@ -46,8 +46,8 @@ public sealed record EnvironmentSettings
     public MonitoringSettings Monitoring { get; init; } = new();
     /// <summary>
     /// Close the VPC's default security group (a Lambda-backed custom resource). Always true for AWS;
-    /// only the test-only context <c>-c e2e=moto</c> turns it off, because a local CloudFormation
-    /// emulator cannot run the Lambda (see docs/e2e.md).
+    /// only <see cref="EmulatorProfile.Apply"/> (test-only, <c>-c e2e=moto</c>) turns it off, because a
+    /// local CloudFormation emulator cannot run the Lambda (see docs/e2e.md).
     /// </summary>
     public bool RestrictDefaultSecurityGroup { get; init; } = true;
 }

@@ -53,7 +53,6 @@ public sealed partial class GitHubOidcRoles : Construct
     public GitHubOidcRoles(Construct scope, string id, GitHubOidcRolesProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(this);
         ArgumentNullException.ThrowIfNull(props);
         var check = new PropChecks(Node.Path, nameof(GitHubOidcRolesProps));
         var repository = check.Required(nameof(props.Repository), props.Repository);

@@ -66,7 +66,6 @@ public sealed partial class WebFleet : Construct
     public WebFleet(Construct scope, string id, WebFleetProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebFleetProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var subnets = ServerSubnets(vpc, check);

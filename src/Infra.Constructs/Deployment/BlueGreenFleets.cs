@@ -34,7 +34,6 @@ public sealed class BlueGreenFleets : Construct
     public BlueGreenFleets(Construct scope, string id, BlueGreenFleetsProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(BlueGreenFleetsProps));
         var lb = check.Required(nameof(props.LoadBalancer), props.LoadBalancer);
         var shared = check.Required(nameof(props.Fleet), props.Fleet);

@@ -37,7 +37,6 @@ public sealed class FleetDeployment : Construct
     public FleetDeployment(Construct scope, string id, FleetDeploymentProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(FleetDeploymentProps));
         var fleet = check.Required(nameof(props.Fleet), props.Fleet);
         var application = check.Required(nameof(props.Application), props.Application);

@@ -24,7 +24,6 @@ public sealed class RevisionBucket : Construct
     /// <summary>Creates the bucket.</summary>
     public RevisionBucket(Construct scope, string id, RevisionBucketProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new RevisionBucketProps();
         var check = new PropChecks(this, nameof(RevisionBucketProps));
         var days = check.Days(nameof(props.NoncurrentRetention), props.NoncurrentRetention, 1, 3650) ?? Defaults.DeploymentDefaults.NoncurrentRevisionRetentionDays;

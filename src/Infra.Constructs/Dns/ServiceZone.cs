@@ -25,7 +25,6 @@ public sealed class ServiceZone : Construct
     public ServiceZone(Construct scope, string id, ServiceZoneProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(ServiceZoneProps));
         var name = check.Required(nameof(props.ZoneName), props.ZoneName);
         check.DomainName(nameof(props.ZoneName), name);

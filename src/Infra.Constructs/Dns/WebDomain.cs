@@ -29,7 +29,6 @@ public sealed partial class WebDomain : Construct
     public WebDomain(Construct scope, string id, WebDomainProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebDomainProps));
         var domain = check.Required(nameof(props.DomainName), props.DomainName);
         check.NotBlank(nameof(props.DomainName), domain);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK;
-using Constructs;
 
 namespace Infra.Constructs.Guardrails;
 
@@ -13,8 +12,9 @@ namespace Infra.Constructs.Guardrails;
 /// <c>Fn::Join</c>/<c>Fn::Sub</c>/<c>Fn::If</c> texts assembled (docs/secrets.md lists it all; the
 /// patterns live in <see cref="SecretPatterns"/>). The CDK's validation report names the construct
 /// path, the logical id and the property path; the secret itself is redacted.
-/// Every construct of this library turns it on for its app (<see cref="EnsureOn"/>); add it to any
-/// app with <c>Validations.Of(app).AddPlugins(new SecretLiteralGuard())</c>.
+/// It is off until the app turns it on, once: <see cref="ApplyTo"/> (which <see cref="Startup.CdkProgram.Run"/>
+/// calls), or <c>Validations.Of(app).AddPlugins(new SecretLiteralGuard())</c>. The library's constructs
+/// do not turn it on themselves: a library does not change the user's app behind its back.
 /// </summary>
 public sealed partial class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.DeputyBase, IPolicyValidationPlugin
 {
@@ -23,8 +23,6 @@ public sealed partial class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.Depu
 
     /// <summary>Plugin name in the CDK's validation report.</summary>
     public const string PluginName = "infra-constructs-secret-literal-guard";
-
-    private const string MarkerId = "InfraSecretLiteralGuard";
 
     /// <inheritdoc />
     public string Name => PluginName;
@@ -35,27 +33,24 @@ public sealed partial class SecretLiteralGuard : Amazon.JSII.Runtime.Deputy.Depu
     /// <inheritdoc />
     public string[]? RuleIds => [RuleName];
 
-    /// <summary>Registers the guard on the app (root) of <paramref name="scope"/> once.</summary>
-    public static void EnsureOn(IConstruct scope)
+    /// <summary>
+    /// Turns the guard on for <paramref name="app"/>: registers it as a validation plugin of the app,
+    /// which checks every template of the app (stacks of nested stages included) when it synthesizes.
+    /// Idempotent: a second call for the same app changes nothing and returns false. Adds no construct
+    /// to the tree and changes no template. (A guard added with <c>Validations.Of(app).AddPlugins</c>
+    /// is not seen here: the CDK offers no supported way to list an app's plugins; use one or the other.)
+    /// </summary>
+    public static bool ApplyTo(App app)
     {
-        // Every library construct calls this: remember the scopes and roots already guarded, which
-        // saves up to four jsii round trips per construct (a construct's root never changes).
-        if (Guarded.TryGetValue(scope, out _)) return;
-        var root = scope.Node.Root;
-        if (!Guarded.TryGetValue(root, out _))
-        {
-            if (root.Node.TryFindChild(MarkerId) is null)
-            {
-                _ = new Construct((Construct)root, MarkerId);
-                Validations.Of(root).AddPlugins(new SecretLiteralGuard());
-            }
-            Guarded.AddOrUpdate(root, Seen);
-        }
-        Guarded.AddOrUpdate(scope, Seen);
+        ArgumentNullException.ThrowIfNull(app);
+        if (Applied.TryGetValue(app, out _)) return false;
+        Validations.Of(app).AddPlugins(new SecretLiteralGuard());
+        Applied.AddOrUpdate(app, app);
+        return true;
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IConstruct, object> Guarded = new();
-    private static readonly object Seen = new();
+    // The apps this process turned the guard on for (held weakly: an app that is gone needs no entry).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<App, object> Applied = new();
 
     /// <inheritdoc />
     public IPolicyValidationPluginReport Validate(IPolicyValidationContext context)

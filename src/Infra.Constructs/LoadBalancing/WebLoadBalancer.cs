@@ -44,7 +44,6 @@ public sealed partial class WebLoadBalancer : Construct
     public WebLoadBalancer(Construct scope, string id, WebLoadBalancerProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebLoadBalancerProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var sg = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);

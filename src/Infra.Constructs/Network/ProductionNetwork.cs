@@ -34,7 +34,6 @@ public sealed partial class ProductionNetwork : Construct
     /// <summary>Creates the network.</summary>
     public ProductionNetwork(Construct scope, string id, ProductionNetworkProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new ProductionNetworkProps();
         var check = new PropChecks(this, nameof(ProductionNetworkProps));
 

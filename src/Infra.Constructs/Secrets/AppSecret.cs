@@ -33,7 +33,6 @@ public sealed partial class AppSecret : Construct
     /// <summary>Creates the secret with a generated value.</summary>
     public AppSecret(Construct scope, string id, AppSecretProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new AppSecretProps();
         var check = new PropChecks(this, nameof(AppSecretProps));
         check.Matches(nameof(props.SecretName), props.SecretName, SecretNamePattern(), "1-512 characters of letters, digits and /_+=.@-");

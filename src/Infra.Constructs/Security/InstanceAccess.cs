@@ -21,7 +21,6 @@ public sealed partial class InstanceAccess : Construct
     /// <summary>Creates the access configuration.</summary>
     public InstanceAccess(Construct scope, string id, InstanceAccessProps? props = null) : base(scope, id)
     {
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         props ??= new InstanceAccessProps();
         var check = new PropChecks(this, nameof(InstanceAccessProps));
         Mode = props.Mode ?? InstanceAccessMode.SessionManager;

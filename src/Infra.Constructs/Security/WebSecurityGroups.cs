@@ -31,7 +31,6 @@ public sealed class WebSecurityGroups : Construct
     public WebSecurityGroups(Construct scope, string id, WebSecurityGroupsProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(WebSecurityGroupsProps));
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         InstancePort = props.InstancePort ?? 80;

@@ -30,7 +30,6 @@ public sealed class AliasDeployment : Construct
     public AliasDeployment(Construct scope, string id, AliasDeploymentProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(AliasDeploymentProps));
         var alias = check.Required(nameof(props.Alias), props.Alias);
         var shift = props.Shift ?? TrafficShift.Canary(LambdaDefaults.ShiftCanaryPercent, LambdaDefaults.ShiftIntervalMinutes);

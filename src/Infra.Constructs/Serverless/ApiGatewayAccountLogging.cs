@@ -2,7 +2,6 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.IAM;
 using Constructs;
-using Infra.Constructs.Guardrails;
 using Infra.Constructs.Validation;
 
 namespace Infra.Constructs.Serverless;
@@ -26,7 +25,6 @@ public sealed class ApiGatewayAccountLogging : Construct
     /// <summary>Creates the role and the account setting in <paramref name="scope"/>'s account and region.</summary>
     public ApiGatewayAccountLogging(Construct scope, string id) : base(scope, id)
     {
-        SecretLiteralGuard.EnsureOn(scope);
         ClaimOwnership(this, nameof(ApiGatewayAccountLogging), nameof(Account));
         Role = new Role(this, "CloudWatchRole", new RoleProps
         {

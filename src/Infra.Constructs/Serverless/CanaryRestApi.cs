@@ -107,7 +107,6 @@ public sealed partial class CanaryRestApi : Construct
     public CanaryRestApi(Construct scope, string id, CanaryRestApiProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(CanaryRestApiProps));
 
         var apiName = props.ApiName ?? Node.Path.Replace('/', '-');

@@ -51,7 +51,6 @@ public sealed partial class VersionedFunction : Construct
     public VersionedFunction(Construct scope, string id, VersionedFunctionProps props) : base(scope, id)
     {
         PropChecks.RequireProps(this, props);
-        Guardrails.SecretLiteralGuard.EnsureOn(scope);
         var check = new PropChecks(this, nameof(VersionedFunctionProps));
         if (props.CodePath is null && props.InlineCode is null)
             throw check.Fail(nameof(props.CodePath), null, "a folder with the function's code, or InlineCode");

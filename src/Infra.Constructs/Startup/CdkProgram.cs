@@ -8,7 +8,10 @@ namespace Infra.Constructs.Startup;
 /// failures into a clear message and exit code 1 instead of a jsii stack trace: a bad prop
 /// (<see cref="InvalidPropException"/>, one line naming the construct path and property) and a failed
 /// validation (the secret guard or the CDK's own checks: their findings, redacted). Anything else is a
-/// bug and propagates with its trace.
+/// bug and propagates with its trace. Its contract, besides: right after it creates the app it turns
+/// on <see cref="Guardrails.SecretLiteralGuard"/> (<see cref="Guardrails.SecretLiteralGuard.ApplyTo"/>)
+/// and puts back the <c>NODE_OPTIONS</c> that <see cref="JsiiStartup.Tune"/> changed
+/// (<see cref="JsiiStartup.RestoreNodeOptions"/>).
 /// <code>
 /// JsiiStartup.Tune();
 /// return CdkProgram.Run(app =&gt; { var stack = new Stack(app, "Shop"); /* constructs */ });
@@ -31,6 +34,9 @@ public static class CdkProgram
         try
         {
             app = new App(props);
+            // The jsii Node process has started (with the tuning): the rest of the process needs no NODE_OPTIONS change.
+            JsiiStartup.RestoreNodeOptions();
+            Guardrails.SecretLiteralGuard.ApplyTo(app);
             // The CDK would print its validation report itself, and other validators' lines may quote a
             // value the secret guard redacts: let it only write validation-report.json, then judge here.
             app.Node.SetContext(FailSynthOnValidationErrors, false);

@@ -17,6 +17,11 @@ namespace Infra.Constructs.Startup;
 /// functions that run long are optimized: a small app synthesizes faster and with less memory, a large
 /// one still gets optimized code. It changes no template.</item>
 /// </list>
+/// What it changes outside its own process: only <c>NODE_OPTIONS</c>, appended to (never replaced),
+/// and only until <see cref="RestoreNodeOptions"/> puts back the previous value once the jsii Node
+/// process has started with it (<see cref="CdkProgram.Run"/> does, right after it creates the app).
+/// Until then a child process the program starts inherits the entry: a Node one runs the same flag
+/// (WebAssembly compilation budget only), any other ignores it.
 /// Set <c>INFRA_JSII_TUNING=off</c> to turn both off (bench/run measures with and without).
 /// </summary>
 public static class JsiiStartup
@@ -33,6 +38,10 @@ public static class JsiiStartup
 
     private static int _started;
 
+    // NODE_OPTIONS before Tune changed it (null: unset) and the value Tune set; null _applied: nothing to restore.
+    private static string? _previous;
+    private static string? _applied;
+
     /// <summary>
     /// Applies the tuning once per process; later calls do nothing. Returns false when it is turned
     /// off (<c>INFRA_JSII_TUNING=off</c>) or was already applied.
@@ -46,7 +55,11 @@ public static class JsiiStartup
 
         var options = System.Environment.GetEnvironmentVariable("NODE_OPTIONS");
         if (options is null || !options.Contains("wasm-tiering-budget", StringComparison.Ordinal))
-            System.Environment.SetEnvironmentVariable("NODE_OPTIONS", string.IsNullOrWhiteSpace(options) ? NodeOption : options + " " + NodeOption);
+        {
+            var applied = string.IsNullOrWhiteSpace(options) ? NodeOption : options + " " + NodeOption;
+            (_previous, _applied) = (options, applied);
+            System.Environment.SetEnvironmentVariable("NODE_OPTIONS", applied);
+        }
 
         // Type loading is thread-safe and touches nothing of jsii: no attribute is created here.
         var warm = new Thread(() =>
@@ -56,6 +69,21 @@ public static class JsiiStartup
         })
         { IsBackground = true, Name = "Amazon.CDK.Lib type warm-up" };
         warm.Start();
+        return true;
+    }
+
+    /// <summary>
+    /// Puts <c>NODE_OPTIONS</c> back to its value before <see cref="Tune"/>. Call it once the jsii
+    /// runtime has started, that is after the first CDK object is created (<c>new App()</c>): its Node
+    /// process read the setting when it started and keeps it; a call before that only loses the
+    /// speed-up. Does nothing (returns false) when <see cref="Tune"/> changed nothing, when it was
+    /// already restored, or when something else has changed <c>NODE_OPTIONS</c> since.
+    /// </summary>
+    public static bool RestoreNodeOptions()
+    {
+        var applied = Interlocked.Exchange(ref _applied, null);
+        if (applied is null || System.Environment.GetEnvironmentVariable("NODE_OPTIONS") != applied) return false;
+        System.Environment.SetEnvironmentVariable("NODE_OPTIONS", _previous);
         return true;
     }
 }

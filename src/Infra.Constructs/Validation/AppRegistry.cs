@@ -5,8 +5,8 @@ namespace Infra.Constructs.Validation;
 
 /// <summary>
 /// Facts that must hold across one app, such as "one owner of a per-account setting" or "no two networks
-/// overlap": each claim is kept as an empty construct under a marker on the app's root, so it lives
-/// exactly as long as the app (no static state shared between apps or tests).
+/// overlap": the claims are kept per app, in a table held weakly by the app's root, so they live exactly
+/// as long as the app (nothing shared between apps or tests) and the user's construct tree is left alone.
 /// </summary>
 internal static class AppRegistry
 {
@@ -23,23 +23,23 @@ internal static class AppRegistry
     }
 
     /// <summary>The entries claimed so far in <paramref name="registry"/> of <paramref name="scope"/>'s app.</summary>
-    public static IReadOnlyList<string> Entries(IConstruct scope, string registry) =>
-        scope.Node.Root.Node.TryFindChild(MarkerId(registry)) is IConstruct marker
-            ? marker.Node.Children.Select(c => Decode(c.Node.Id)).ToList()
-            : [];
+    public static IReadOnlyList<string> Entries(IConstruct scope, string registry)
+    {
+        var registries = Registries.GetValue(scope.Node.Root, _ => new Dictionary<string, List<string>>(StringComparer.Ordinal));
+        lock (registries) return registries.TryGetValue(registry, out var entries) ? [.. entries] : [];
+    }
 
     /// <summary>Adds <paramref name="entry"/> to <paramref name="registry"/> of <paramref name="scope"/>'s app.</summary>
     public static void Claim(IConstruct scope, string registry, string entry)
     {
-        var root = (Construct)scope.Node.Root;
-        var marker = root.Node.TryFindChild(MarkerId(registry)) as Construct ?? new Construct(root, MarkerId(registry));
-        _ = new Construct(marker, Encode(entry) + "#" + marker.Node.Children.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var registries = Registries.GetValue(scope.Node.Root, _ => new Dictionary<string, List<string>>(StringComparer.Ordinal));
+        lock (registries)
+        {
+            if (!registries.TryGetValue(registry, out var entries)) registries[registry] = entries = [];
+            entries.Add(entry);
+        }
     }
 
-    private static string MarkerId(string registry) => "InfraRegistry-" + new string(registry.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
-
-    // Construct ids may not hold '/'; '|' never appears in a construct path, a CIDR or an account key.
-    private static string Encode(string entry) => entry.Replace('/', '|');
-
-    private static string Decode(string id) => id[..id.LastIndexOf('#')].Replace('|', '/');
+    // Per app root (the same object for the app's whole life: jsii keeps one proxy per object), its registries by name.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IConstruct, Dictionary<string, List<string>>> Registries = new();
 }

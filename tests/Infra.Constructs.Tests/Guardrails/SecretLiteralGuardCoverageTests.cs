@@ -334,7 +334,7 @@ public partial class SecretLiteralGuardTests
         var outdir = Path.Combine(Path.GetTempPath(), "guard-" + Guid.NewGuid().ToString("N"));
         var app = new App(new AppProps { BuiltinCloudFormationValidation = false, AnalyticsReporting = false, Outdir = outdir });
         var stack = new Stack(app, "Planted");
-        SecretLiteralGuard.EnsureOn(stack);
+        SecretLiteralGuard.ApplyTo(app);
         _ = new CfnOutput(stack, "DbPassword", new CfnOutputProps { Value = Keep(FakeSecrets.Password()) });
         _ = new CfnParameter(stack, "Hidden", new CfnParameterProps { NoEcho = true, Default = Keep(FakeSecrets.Password()) });
         _ = new CfnMapping(stack, "Keys", new CfnMappingProps
