@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Infra.App.Config;
-using Infra.App.Stacks;
 
 namespace Infra.App.Tests;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Infra.App.Config;
 using Infra.Constructs.Deployment;
-using CdkApp = Amazon.CDK.App;
 
 namespace Infra.App.Tests;
 

@@ -1,6 +1,3 @@
-using Infra.Constructs.Compute;
-using Infra.Constructs.Deployment;
-
 namespace Infra.App.Config;
 
 /// <summary>

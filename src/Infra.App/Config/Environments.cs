@@ -2,8 +2,8 @@ using Amazon.CDK;
 using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
-using Infra.Constructs.Serverless;
 using Infra.Constructs.Monitoring;
+using Infra.Constructs.Serverless;
 
 namespace Infra.App.Config;
 

@@ -1,5 +1,5 @@
-using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Logs;
 
 namespace Infra.Constructs.Compute;
 

@@ -7,12 +7,12 @@ using Amazon.CDK.AWS.IAM;
 using Constructs;
 using Infra.Constructs.Defaults;
 using Infra.Constructs.Validation;
-using Ec2InstanceType = Amazon.CDK.AWS.EC2.InstanceType;
-using ElbHealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
 using BlockDevice = Amazon.CDK.AWS.EC2.BlockDevice;
 using BlockDeviceVolume = Amazon.CDK.AWS.EC2.BlockDeviceVolume;
 using EbsDeviceOptions = Amazon.CDK.AWS.EC2.EbsDeviceOptions;
 using EbsDeviceVolumeType = Amazon.CDK.AWS.EC2.EbsDeviceVolumeType;
+using Ec2InstanceType = Amazon.CDK.AWS.EC2.InstanceType;
+using ElbHealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
 
 namespace Infra.Constructs.Compute;
 

@@ -1,12 +1,12 @@
-using Infra.Constructs.Defaults;
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.S3;
 using Constructs;
-using IpAddressType = Amazon.CDK.AWS.ElasticLoadBalancingV2.IpAddressType;
+using Infra.Constructs.Defaults;
 using Infra.Constructs.Security;
 using Infra.Constructs.Validation;
+using IpAddressType = Amazon.CDK.AWS.ElasticLoadBalancingV2.IpAddressType;
 
 namespace Infra.Constructs.LoadBalancing;
 

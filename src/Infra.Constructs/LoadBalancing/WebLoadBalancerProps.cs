@@ -1,7 +1,7 @@
 using Amazon.CDK;
-using Infra.Constructs.Security;
 using Amazon.CDK.AWS.CertificateManager;
 using Amazon.CDK.AWS.EC2;
+using Infra.Constructs.Security;
 
 namespace Infra.Constructs.LoadBalancing;
 

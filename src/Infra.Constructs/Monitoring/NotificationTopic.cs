@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
 using Amazon.CDK.AWS.IAM;
@@ -7,7 +8,6 @@ using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Constructs;
 using Infra.Constructs.Validation;
-using Amazon.CDK;
 
 namespace Infra.Constructs.Monitoring;
 

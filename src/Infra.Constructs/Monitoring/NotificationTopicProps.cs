@@ -1,13 +1,4 @@
-using System.Text.RegularExpressions;
-using Amazon.CDK.AWS.CloudWatch;
-using Amazon.CDK.AWS.CloudWatch.Actions;
-using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
-using Amazon.CDK.AWS.SNS;
-using Amazon.CDK.AWS.SNS.Subscriptions;
-using Constructs;
-using Infra.Constructs.Validation;
-using Amazon.CDK;
 
 namespace Infra.Constructs.Monitoring;
 

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using Infra.Constructs.Validation;
-
 namespace Infra.Constructs.Monitoring;
 
 /// <summary>How a subscriber receives the notification topic's messages.</summary>

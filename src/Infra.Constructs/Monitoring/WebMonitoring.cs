@@ -241,16 +241,16 @@ public sealed partial class WebMonitoring : Construct
             t.Cpu, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 3,
             $"{EnvironmentName} {label}: average CPU above {AlarmFactory.Num(t.Cpu)}% for 15 minutes (at maximum capacity, or scaling too slow?)");
         NewAlarm(scope, "CapacityShortfall", new MathExpression(new MathExpressionProps
+        {
+            Expression = "desired - inService",
+            UsingMetrics = new Dictionary<string, IMetric>
             {
-                Expression = "desired - inService",
-                UsingMetrics = new Dictionary<string, IMetric>
-                {
-                    ["desired"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupDesiredCapacity", "Average", Durations.Minutes(5)),
-                    ["inService"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupInServiceInstances", "Average", Durations.Minutes(5)),
-                },
-                Label = "servers missing",
-                Period = Durations.Minutes(5),
-            }),
+                ["desired"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupDesiredCapacity", "Average", Durations.Minutes(5)),
+                ["inService"] = GroupMetric(fleet, "AWS/AutoScaling", "GroupInServiceInstances", "Average", Durations.Minutes(5)),
+            },
+            Label = "servers missing",
+            Period = Durations.Minutes(5),
+        }),
             1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, 3,
             $"{EnvironmentName} {label}: at least one server fewer in service than desired for 15 minutes (launches failing? see the Deploy log group and the topic's launch errors)");
         if (fleet.Logs is { } logs)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Infra.Constructs.Serverless;
 
 /// <summary>Where a stage canary is in its lifecycle; see <see cref="CanaryRelease"/>.</summary>

@@ -1,18 +1,15 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
-using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
 using Infra.Constructs.Defaults;
-using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Security;
 using Infra.Constructs.Validation;
-using ApiStage = Amazon.CDK.AWS.APIGateway.Stage;
 using ApiDeployment = Amazon.CDK.AWS.APIGateway.Deployment;
+using ApiStage = Amazon.CDK.AWS.APIGateway.Stage;
 
 namespace Infra.Constructs.Serverless;
 

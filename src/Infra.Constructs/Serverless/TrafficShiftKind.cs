@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Infra.Constructs.Serverless;
 
 /// <summary>How CodeDeploy moves a Lambda alias to a new version; see <see cref="TrafficShift"/>.</summary>

@@ -4,7 +4,6 @@ using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using Infra.App.Config;
 using Infra.App.Stacks;
-using Infra.Constructs.Serverless;
 
 namespace Infra.App.Tests.Serverless;
 

@@ -87,9 +87,14 @@ public class ServerFilesTests
         // tools/server-files/render.py feeds deploy/test/run's nginx -t and the agent schema tests.
         var values = new Dictionary<string, string>
         {
-            ["INSTANCE_PORT"] = "8080", ["HEALTH_PATH"] = "/healthz",
-            ["NGINX_ACCESS_LOG_GROUP"] = "a\"b", ["NGINX_ERROR_LOG_GROUP"] = "${Token[TOKEN.7]}", ["APP_LOG_FILE"] = "/var/log/app/*.log",
-            ["APP_LOG_GROUP"] = "c", ["DEPLOY_LOG_GROUP"] = "d", ["METRIC_NAMESPACE"] = "WebFleet/x",
+            ["INSTANCE_PORT"] = "8080",
+            ["HEALTH_PATH"] = "/healthz",
+            ["NGINX_ACCESS_LOG_GROUP"] = "a\"b",
+            ["NGINX_ERROR_LOG_GROUP"] = "${Token[TOKEN.7]}",
+            ["APP_LOG_FILE"] = "/var/log/app/*.log",
+            ["APP_LOG_GROUP"] = "c",
+            ["DEPLOY_LOG_GROUP"] = "d",
+            ["METRIC_NAMESPACE"] = "WebFleet/x",
         };
         int[] ports = [8001, 8002];
         foreach (var name in Names)

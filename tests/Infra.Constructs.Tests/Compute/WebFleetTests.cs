@@ -30,8 +30,12 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
                 {
                     AmiId = "ami-0123456789abcdef0",
                     InstanceType = "c7i.large",
-                    MinCapacity = 3, DesiredCapacity = 4, MaxCapacity = 10,
-                    AppProcessCount = 4, AppBasePort = 9001, InstancePort = 8080,
+                    MinCapacity = 3,
+                    DesiredCapacity = 4,
+                    MaxCapacity = 10,
+                    AppProcessCount = 4,
+                    AppBasePort = 9001,
+                    InstancePort = 8080,
                     HealthCheckPath = "/healthz",
                     RootVolumeGiB = 40,
                     AppSecret = secret,
@@ -125,7 +129,10 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
     {
         f.Default.HasResourceProperties("AWS::AutoScaling::AutoScalingGroup", new Dictionary<string, object>
         {
-            ["MinSize"] = "2", ["MaxSize"] = "4", ["HealthCheckType"] = "ELB", ["HealthCheckGracePeriod"] = 300,
+            ["MinSize"] = "2",
+            ["MaxSize"] = "4",
+            ["HealthCheckType"] = "ELB",
+            ["HealthCheckGracePeriod"] = 300,
             ["VPCZoneIdentifier"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("PrivateSubnet") })]),
         });
         f.DefaultJson.ResourcesOf("AWS::AutoScaling::AutoScalingGroup").Single().Props.ContainsKey("DesiredCapacity").Should().BeFalse("scaling owns the desired capacity");
@@ -160,14 +167,18 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
         {
             var fleet = new WebFleet(s, "Fleet", FleetFactory.Props(s) with
             {
-                RefreshMinHealthyPercent = 50, RefreshMaxHealthyPercent = 150,
-                RefreshCheckpointPercentages = [25, 100], RefreshCheckpointDelay = Amazon.CDK.Duration.Minutes(15), RefreshBake = Amazon.CDK.Duration.Minutes(5),
+                RefreshMinHealthyPercent = 50,
+                RefreshMaxHealthyPercent = 150,
+                RefreshCheckpointPercentages = [25, 100],
+                RefreshCheckpointDelay = Amazon.CDK.Duration.Minutes(15),
+                RefreshBake = Amazon.CDK.Duration.Minutes(5),
                 InstanceWarmup = Amazon.CDK.Duration.Seconds(120),
             });
             fleet.AddRefreshAlarm(new Amazon.CDK.AWS.CloudWatch.Alarm(s, "Errors", new Amazon.CDK.AWS.CloudWatch.AlarmProps
             {
                 Metric = new Amazon.CDK.AWS.CloudWatch.Metric(new Amazon.CDK.AWS.CloudWatch.MetricProps { Namespace = "App", MetricName = "Errors" }),
-                Threshold = 1, EvaluationPeriods = 1,
+                Threshold = 1,
+                EvaluationPeriods = 1,
             }));
             fleet.UpdateStrategy.Should().Be(FleetUpdateStrategy.InstanceRefresh);
         }).Json();
@@ -227,11 +238,16 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
         f.Custom.ResourceCountIs("AWS::AutoScaling::ScalingPolicy", 0);
         f.Custom.HasResourceProperties("AWS::AutoScaling::ScheduledAction", new Dictionary<string, object>
         {
-            ["Recurrence"] = "0 7 * * MON-FRI", ["TimeZone"] = "Europe/Berlin", ["MinSize"] = 5,
+            ["Recurrence"] = "0 7 * * MON-FRI",
+            ["TimeZone"] = "Europe/Berlin",
+            ["MinSize"] = 5,
         });
         f.Custom.HasResourceProperties("AWS::AutoScaling::AutoScalingGroup", new Dictionary<string, object>
         {
-            ["MinSize"] = "3", ["DesiredCapacity"] = "4", ["MaxSize"] = "10", ["HealthCheckGracePeriod"] = 120,
+            ["MinSize"] = "3",
+            ["DesiredCapacity"] = "4",
+            ["MaxSize"] = "10",
+            ["HealthCheckGracePeriod"] = 120,
         });
     }
 
@@ -240,9 +256,14 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
     {
         f.Default.HasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", new Dictionary<string, object>
         {
-            ["Port"] = 80, ["Protocol"] = "HTTP", ["TargetType"] = "instance",
-            ["HealthCheckPath"] = "/health", ["Matcher"] = new Dictionary<string, object> { ["HttpCode"] = "200" },
-            ["HealthyThresholdCount"] = 2, ["UnhealthyThresholdCount"] = 3, ["HealthCheckIntervalSeconds"] = 15,
+            ["Port"] = 80,
+            ["Protocol"] = "HTTP",
+            ["TargetType"] = "instance",
+            ["HealthCheckPath"] = "/health",
+            ["Matcher"] = new Dictionary<string, object> { ["HttpCode"] = "200" },
+            ["HealthyThresholdCount"] = 2,
+            ["UnhealthyThresholdCount"] = 3,
+            ["HealthCheckIntervalSeconds"] = 15,
             ["TargetGroupAttributes"] = Match.ArrayWith([new Dictionary<string, object> { ["Key"] = "deregistration_delay.timeout_seconds", ["Value"] = "30" }]),
         });
         f.Custom.HasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", new Dictionary<string, object> { ["Port"] = 8080, ["HealthCheckPath"] = "/healthz" });

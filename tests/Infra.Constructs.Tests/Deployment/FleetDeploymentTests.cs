@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
@@ -53,11 +52,16 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
                 var extra = new Alarm(s, "ExtraAlarm", new AlarmProps { Metric = new Metric(new MetricProps { Namespace = "App", MetricName = "Errors" }), Threshold = 1, EvaluationPeriods = 1 });
                 var alarms = new FleetAlarms(s, "TunedAlarms", new FleetAlarmsProps
                 {
-                    Fleet = p.Fleet, Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99Latency = Amazon.CDK.Duration.Millis(750) },
+                    Fleet = p.Fleet,
+                    Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxUnhealthyHosts = 2, MaxP99Latency = Amazon.CDK.Duration.Millis(750) },
                 });
                 tuned = new FleetDeployment(s, "Tuned", new FleetDeploymentProps
                 {
-                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.HalfAtATime, Alarms = alarms,
+                    Fleet = p.Fleet,
+                    Application = p.Application,
+                    Revisions = p.Revisions,
+                    Config = RollingConfig.HalfAtATime,
+                    Alarms = alarms,
                 });
                 tuned.AddAlarm(extra);
                 tuned.AddAlarm(extra);
@@ -67,8 +71,13 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
                 new FleetDeployment(s, "CustomCount", new FleetDeploymentProps { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 3, Alarms = tuned.FleetAlarms });
                 new FleetDeployment(s, "CustomPercent", new FleetDeploymentProps
                 {
-                    Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Alarms = tuned.FleetAlarms,
-                    Config = RollingConfig.Custom, MinimumHealthyHosts = 75, MinimumHealthyHostsArePercent = true,
+                    Fleet = p.Fleet,
+                    Application = p.Application,
+                    Revisions = p.Revisions,
+                    Alarms = tuned.FleetAlarms,
+                    Config = RollingConfig.Custom,
+                    MinimumHealthyHosts = 75,
+                    MinimumHealthyHostsArePercent = true,
                 });
             });
             Tuned = tuned!;
@@ -166,7 +175,11 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     public void Default_5xxAlarmFiresAboveFivePercentOfAtLeastTenRequestsInOneMinute() =>
         f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
-            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 5, ["EvaluationPeriods"] = 1, ["DatapointsToAlarm"] = 1, ["TreatMissingData"] = "notBreaching",
+            ["ComparisonOperator"] = "GreaterThanThreshold",
+            ["Threshold"] = 5,
+            ["EvaluationPeriods"] = 1,
+            ["DatapointsToAlarm"] = 1,
+            ["TreatMissingData"] = "notBreaching",
             ["Metrics"] = new object[]
             {
                 Match.ObjectLike(new Dictionary<string, object> { ["Expression"] = "IF(requests >= 10, 100 * FILL(errors, 0) / requests, 0)", ["ReturnData"] = true }),
@@ -195,8 +208,15 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     public void Default_UnhealthyHostsAlarmFiresAtOneServerForTwoMinutes() =>
         f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
-            ["MetricName"] = "UnHealthyHostCount", ["Namespace"] = "AWS/ApplicationELB", ["Statistic"] = "Maximum", ["Period"] = 60,
-            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold", ["Threshold"] = 1, ["EvaluationPeriods"] = 2, ["DatapointsToAlarm"] = 2, ["TreatMissingData"] = "notBreaching",
+            ["MetricName"] = "UnHealthyHostCount",
+            ["Namespace"] = "AWS/ApplicationELB",
+            ["Statistic"] = "Maximum",
+            ["Period"] = 60,
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+            ["Threshold"] = 1,
+            ["EvaluationPeriods"] = 2,
+            ["DatapointsToAlarm"] = 2,
+            ["TreatMissingData"] = "notBreaching",
             ["Dimensions"] = Match.ArrayWith([new Dictionary<string, object>
             {
                 ["Name"] = "TargetGroup",
@@ -208,8 +228,15 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
     public void Default_LatencyAlarmFiresAboveTwoSecondsP99ForThreeMinutes() =>
         f.Default.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
-            ["MetricName"] = "TargetResponseTime", ["Namespace"] = "AWS/ApplicationELB", ["ExtendedStatistic"] = "p99", ["Period"] = 60,
-            ["ComparisonOperator"] = "GreaterThanThreshold", ["Threshold"] = 2, ["EvaluationPeriods"] = 3, ["DatapointsToAlarm"] = 3, ["TreatMissingData"] = "notBreaching",
+            ["MetricName"] = "TargetResponseTime",
+            ["Namespace"] = "AWS/ApplicationELB",
+            ["ExtendedStatistic"] = "p99",
+            ["Period"] = 60,
+            ["ComparisonOperator"] = "GreaterThanThreshold",
+            ["Threshold"] = 2,
+            ["EvaluationPeriods"] = 3,
+            ["DatapointsToAlarm"] = 3,
+            ["TreatMissingData"] = "notBreaching",
         });
 
     [Fact]

@@ -125,7 +125,8 @@ public class RevisionBucketTests(RevisionBucketTests.Fixture f) : IClassFixture<
         // The log bucket keeps ACLs off.
         f.Logged.HasResourceProperties("AWS::S3::Bucket", new Dictionary<string, object>
         {
-            ["LoggingConfiguration"] = Match.Absent(), ["AccessControl"] = Match.Absent(),
+            ["LoggingConfiguration"] = Match.Absent(),
+            ["AccessControl"] = Match.Absent(),
             ["OwnershipControls"] = new Dictionary<string, object> { ["Rules"] = new object[] { new Dictionary<string, object> { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
         });
         f.Default.HasResourceProperties("AWS::S3::Bucket", new Dictionary<string, object> { ["LoggingConfiguration"] = Match.Absent() });

@@ -1,5 +1,4 @@
 using Amazon.CDK.Assertions;
-using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Infra.Constructs.Dns;
 using Infra.Constructs.Tests.Support;
@@ -48,7 +47,9 @@ public class WebDomainTests(WebDomainTests.Fixture f) : IClassFixture<WebDomainT
     {
         f.Imported.HasResourceProperties("AWS::Route53::RecordSet", new Dictionary<string, object>
         {
-            ["Name"] = "app.example.com.", ["Type"] = "A", ["HostedZoneId"] = "Z0123456789ABCDEFGHIJ",
+            ["Name"] = "app.example.com.",
+            ["Type"] = "A",
+            ["HostedZoneId"] = "Z0123456789ABCDEFGHIJ",
             ["AliasTarget"] = Match.ObjectLike(new Dictionary<string, object> { ["DNSName"] = Match.AnyValue() }),
         });
         f.Imported.HasResourceProperties("AWS::Route53::RecordSet", new Dictionary<string, object> { ["Name"] = "app.example.com.", ["Type"] = "AAAA" });
@@ -82,7 +83,8 @@ public class WebDomainTests(WebDomainTests.Fixture f) : IClassFixture<WebDomainT
         zones.HasResource("AWS::Route53::HostedZone", new Dictionary<string, object>
         {
             ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["Name"] = "example.org." }),
-            ["DeletionPolicy"] = "Retain", ["UpdateReplacePolicy"] = "Retain",
+            ["DeletionPolicy"] = "Retain",
+            ["UpdateReplacePolicy"] = "Retain",
         });
         zones.HasOutput("*", new Dictionary<string, object> { ["Value"] = new Dictionary<string, object> { ["Fn::Join"] = new object[] { ",", new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp("^Zone"), "NameServers" } } } } });
         var web = Template.FromStack(webStack);

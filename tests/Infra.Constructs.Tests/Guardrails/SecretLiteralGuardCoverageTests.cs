@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.AWS.CodeBuild;
 using Amazon.CDK.AWS.ECS;
+using Infra.Constructs.Guardrails;
 using StringParameter = Amazon.CDK.AWS.SSM.StringParameter;
 using StringParameterProps = Amazon.CDK.AWS.SSM.StringParameterProps;
-using Infra.Constructs.Guardrails;
 
 namespace Infra.Constructs.Tests.Guardrails;
 

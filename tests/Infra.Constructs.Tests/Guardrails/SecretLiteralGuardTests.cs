@@ -39,7 +39,10 @@ public partial class SecretLiteralGuardTests
 
     private static Function Lambda(Stack stack, IDictionary<string, string> env) => new(stack, "Fn", new FunctionProps
     {
-        Runtime = Runtime.NODEJS_22_X, Handler = "index.handler", Code = Code.FromInline("exports.handler=async()=>1"), Environment = env,
+        Runtime = Runtime.NODEJS_22_X,
+        Handler = "index.handler",
+        Code = Code.FromInline("exports.handler=async()=>1"),
+        Environment = env,
     });
 
     [Fact]

@@ -4,8 +4,8 @@ using Amazon.CDK.Assertions;
 using Amazon.CDK.AWS.CertificateManager;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
-using Infra.Constructs.Security;
 using Infra.Constructs.LoadBalancing;
+using Infra.Constructs.Security;
 using Infra.Constructs.Tests.Support;
 
 namespace Infra.Constructs.Tests.LoadBalancing;
@@ -69,7 +69,9 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
     public void ServesHttpsWithAModernTlsPolicy() =>
         f.Https.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
         {
-            ["Port"] = 443, ["Protocol"] = "HTTPS", ["SslPolicy"] = "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            ["Port"] = 443,
+            ["Protocol"] = "HTTPS",
+            ["SslPolicy"] = "ELBSecurityPolicy-TLS13-1-2-2021-06",
             ["Certificates"] = new object[] { new Dictionary<string, object> { ["CertificateArn"] = Match.StringLikeRegexp("^arn:aws:acm:") } },
         });
 
@@ -77,7 +79,8 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
     public void RedirectsHttpToHttpsPermanently() =>
         f.Https.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
         {
-            ["Port"] = 80, ["Protocol"] = "HTTP",
+            ["Port"] = 80,
+            ["Protocol"] = "HTTP",
             ["DefaultActions"] = new object[] { new Dictionary<string, object>
             {
                 ["Type"] = "redirect",

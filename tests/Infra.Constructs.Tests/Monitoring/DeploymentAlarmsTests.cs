@@ -33,7 +33,9 @@ public class DeploymentAlarmsTests(DeploymentAlarmsTests.Fixture f) : IClassFixt
                 foreach (var color in new[] { TrafficColor.Blue, TrafficColor.Green })
                     _ = new FleetDeployment(s, $"{color}Deployment", new FleetDeploymentProps
                     {
-                        Fleet = fleets.FleetOf(color), Application = app, Revisions = revisions,
+                        Fleet = fleets.FleetOf(color),
+                        Application = app,
+                        Revisions = revisions,
                         Alarms = monitoring.AlarmsOf(fleets.FleetOf(color)),
                     });
             }).Json();
@@ -159,7 +161,10 @@ public class DeploymentAlarmsTests(DeploymentAlarmsTests.Fixture f) : IClassFixt
         var (app, revisions) = Fixture.Shared(stack);
         Rejections.Expect(() => new FleetDeployment(stack, "Deployment", new FleetDeploymentProps
         {
-            Fleet = fleets.Blue, Application = app, Revisions = revisions, Alarms = monitoring.AlarmsOf(fleets.Green),
+            Fleet = fleets.Blue,
+            Application = app,
+            Revisions = revisions,
+            Alarms = monitoring.AlarmsOf(fleets.Green),
         }), "Test/Deployment", "Alarms").Message.Should().Contain("Test/Monitoring/Green").And.Contain("the alarms of Test/Fleets/Blue");
     }
 }

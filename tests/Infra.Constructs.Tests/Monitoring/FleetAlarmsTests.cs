@@ -22,7 +22,8 @@ public class FleetAlarmsTests
             var stack = TestStacks.NewStack();
             var alarms = new FleetAlarms(stack, "Alarms", new FleetAlarmsProps
             {
-                Fleet = FleetFactory.Routed(stack), Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxP99Latency = Amazon.CDK.Duration.Millis(750) },
+                Fleet = FleetFactory.Routed(stack),
+                Thresholds = new AlarmThresholds { Max5xxPercent = 2.5, MaxP99Latency = Amazon.CDK.Duration.Millis(750) },
             });
             var descriptions = alarms.All.Select(a => ((CfnAlarm)a.Node.DefaultChild!).AlarmDescription).ToList();
             descriptions.Should().Contain(d => d!.Contains("more than 2.5% of requests")).And.Contain(d => d!.Contains("above 0.75 s"))

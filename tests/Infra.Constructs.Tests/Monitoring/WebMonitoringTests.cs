@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK;
-using Amazon.CDK.Assertions;
 using Amazon.CDK.AWS.CloudWatch;
 using Constructs;
 using Infra.Constructs.Compute;
@@ -54,7 +53,11 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
                 var (lb, fleets, _) = MonitoringTemplates.BlueGreen(s);
                 var monitoring = new WebMonitoring(s, "Monitoring", new WebMonitoringProps
                 {
-                    LoadBalancer = lb, Fleets = [fleets.Blue, fleets.Green], Dashboard = false, Alarms = false, AutoScalingNotifications = false,
+                    LoadBalancer = lb,
+                    Fleets = [fleets.Blue, fleets.Green],
+                    Dashboard = false,
+                    Alarms = false,
+                    AutoScalingNotifications = false,
                 });
                 (OffMonitoring, OffBlue) = (monitoring, fleets.Blue);
             }).Json();
@@ -65,12 +68,16 @@ public class WebMonitoringTests(WebMonitoringTests.Fixture f) : IClassFixture<We
         {
             Metric Api(string name, string stage, string stat) => new(new MetricProps
             {
-                Namespace = "AWS/ApiGateway", MetricName = name, Statistic = stat,
+                Namespace = "AWS/ApiGateway",
+                MetricName = name,
+                Statistic = stat,
                 DimensionsMap = new Dictionary<string, string> { ["ApiName"] = "orders-api", ["Stage"] = stage },
             });
             Metric Lambda(string name, string alias, string stat) => new(new MetricProps
             {
-                Namespace = "AWS/Lambda", MetricName = name, Statistic = stat,
+                Namespace = "AWS/Lambda",
+                MetricName = name,
+                Statistic = stat,
                 DimensionsMap = new Dictionary<string, string> { ["FunctionName"] = "orders", ["Resource"] = "orders:" + alias },
             });
             var canary5xx = new Alarm(s, "ApiCanary5xx", new AlarmProps { Metric = Api("5XXError", "prod/Canary", "Sum"), Threshold = 5, EvaluationPeriods = 1 });

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Amazon.CDK.Assertions;
 using Amazon.CDK.AWS.EC2;
 using Infra.Constructs.Compute;
 using Infra.Constructs.Defaults;
@@ -162,7 +161,9 @@ public class NetworkEgressTests(NetworkEgressTests.Fixture f) : IClassFixture<Ne
         var stack = TestStacks.NewStack();
         var vpc = new Vpc(stack, "OnlyDb", new VpcProps
         {
-            MaxAzs = 2, NatGateways = 0, RestrictDefaultSecurityGroup = false,
+            MaxAzs = 2,
+            NatGateways = 0,
+            RestrictDefaultSecurityGroup = false,
             SubnetConfiguration = [new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC }, new SubnetConfiguration { Name = "db", SubnetType = SubnetType.PRIVATE_ISOLATED }],
         });
         var sg = new SecurityGroup(stack, "Sg", new SecurityGroupProps { Vpc = vpc });

@@ -101,7 +101,9 @@ public class ProductionNetworkTests(ProductionNetworkTests.Fixture f) : IClassFi
     {
         f.Default.HasResourceProperties("AWS::EC2::VPC", new Dictionary<string, object>
         {
-            ["CidrBlock"] = "10.0.0.0/16", ["EnableDnsHostnames"] = true, ["EnableDnsSupport"] = true,
+            ["CidrBlock"] = "10.0.0.0/16",
+            ["EnableDnsHostnames"] = true,
+            ["EnableDnsSupport"] = true,
         });
         f.Default.ResourceCountIs("AWS::EC2::Subnet", 4);
         f.Default.ResourceCountIs("AWS::EC2::NatGateway", 1);

@@ -18,14 +18,19 @@ public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFi
             DefaultJson = Default.Json();
             WithAdmin = TestStacks.Synth(s => new WebSecurityGroups(s, "Groups", new WebSecurityGroupsProps
             {
-                Vpc = TestStacks.Vpc(s), AdminSshCidrs = ["203.0.113.0/24"], InstancePort = 8080, LoadBalancerIngressCidrs = ["198.51.100.0/24"],
+                Vpc = TestStacks.Vpc(s),
+                AdminSshCidrs = ["203.0.113.0/24"],
+                InstancePort = 8080,
+                LoadBalancerIngressCidrs = ["198.51.100.0/24"],
             }));
         }
     }
 
     private static Dictionary<string, object> Ingress(string cidr, int port) => new()
     {
-        ["IpProtocol"] = "tcp", ["FromPort"] = port, ["ToPort"] = port,
+        ["IpProtocol"] = "tcp",
+        ["FromPort"] = port,
+        ["ToPort"] = port,
         [cidr.Contains(':') ? "CidrIpv6" : "CidrIp"] = cidr,
     };
 
@@ -44,7 +49,10 @@ public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFi
         var source = new Capture();
         f.Default.HasResourceProperties("AWS::EC2::SecurityGroupIngress", new Dictionary<string, object>
         {
-            ["FromPort"] = 80, ["ToPort"] = 80, ["IpProtocol"] = "tcp", ["SourceSecurityGroupId"] = source,
+            ["FromPort"] = 80,
+            ["ToPort"] = 80,
+            ["IpProtocol"] = "tcp",
+            ["SourceSecurityGroupId"] = source,
         });
         source.AsObject().Should().ContainKey("Fn::GetAtt");
         // Nothing but the load balancer reaches the servers: no CIDR ingress on the app group.
@@ -80,7 +88,8 @@ public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFi
     {
         f.Default.HasResourceProperties("AWS::EC2::SecurityGroupEgress", new Dictionary<string, object>
         {
-            ["FromPort"] = 80, ["DestinationSecurityGroupId"] = Match.AnyValue(),
+            ["FromPort"] = 80,
+            ["DestinationSecurityGroupId"] = Match.AnyValue(),
         });
         f.DefaultJson.ToJsonString().Should().NotContain("Allow all outbound traffic by default");
     }

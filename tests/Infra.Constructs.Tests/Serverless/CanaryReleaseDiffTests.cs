@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
-using Amazon.CDK.AWS.Lambda;
 using Infra.Constructs.Serverless;
 
 namespace Infra.Constructs.Tests.Serverless;

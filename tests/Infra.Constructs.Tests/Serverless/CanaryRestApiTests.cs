@@ -5,7 +5,6 @@ using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Cognito;
 using Amazon.CDK.AWS.Lambda;
 using Infra.Constructs.Security;
-using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Serverless;
 
 namespace Infra.Constructs.Tests.Serverless;

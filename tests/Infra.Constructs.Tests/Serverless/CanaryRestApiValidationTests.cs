@@ -3,7 +3,6 @@ using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Infra.Constructs.Security;
-using Infra.Constructs.LoadBalancing;
 using Infra.Constructs.Serverless;
 
 namespace Infra.Constructs.Tests.Serverless;

@@ -1,5 +1,4 @@
 using Amazon.CDK;
-using Constructs;
 using Infra.Constructs.CiCd;
 using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
