@@ -1,14 +1,14 @@
 namespace Infra.Constructs.CiCd;
 
 /// <summary>Props for <see cref="GitHubOidcRoles"/>.</summary>
-public sealed class GitHubOidcRolesProps
+public sealed record GitHubOidcRolesProps
 {
     /// <summary>
     /// The GitHub repository whose workflows may assume the roles, as <c>owner/name</c> exactly as
     /// GitHub spells it (IAM compares the token's <c>sub</c> claim case-sensitively), e.g.
     /// <c>example-org/infra-constructs</c>. Required.
     /// </summary>
-    public string? Repository { get; init; }
+    public required string Repository { get; init; }
 
     /// <summary>
     /// ARN of the account's existing IAM OIDC provider for <c>token.actions.githubusercontent.com</c>,

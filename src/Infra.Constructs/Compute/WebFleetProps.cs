@@ -8,10 +8,10 @@ namespace Infra.Constructs.Compute;
 public sealed record WebFleetProps
 {
     /// <summary>The VPC; servers go in its private subnets. Required.</summary>
-    public IVpc? Vpc { get; init; }
+    public required IVpc Vpc { get; init; }
 
     /// <summary>Security group of the servers (see <see cref="Security.WebSecurityGroups.App"/>). Required.</summary>
-    public ISecurityGroup? SecurityGroup { get; init; }
+    public required ISecurityGroup SecurityGroup { get; init; }
 
     /// <summary>Name of the environment, written to the servers' app config (e.g. <c>prod</c>). Default: <c>default</c>.</summary>
     public string? EnvironmentName { get; init; }

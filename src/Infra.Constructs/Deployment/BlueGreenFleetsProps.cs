@@ -4,13 +4,13 @@ using Infra.Constructs.LoadBalancing;
 namespace Infra.Constructs.Deployment;
 
 /// <summary>Props for <see cref="BlueGreenFleets"/>.</summary>
-public sealed class BlueGreenFleetsProps
+public sealed record BlueGreenFleetsProps
 {
     /// <summary>The load balancer both fleets sit behind. Required.</summary>
-    public WebLoadBalancer? LoadBalancer { get; init; }
+    public required WebLoadBalancer LoadBalancer { get; init; }
 
     /// <summary>Fleet settings shared by both colors (VPC, security group, sizes...). Required.</summary>
-    public WebFleetProps? Fleet { get; init; }
+    public required WebFleetProps Fleet { get; init; }
 
     /// <summary>Overrides for the blue fleet, e.g. its AMI. Default: <see cref="Fleet"/> as is.</summary>
     public Func<WebFleetProps, WebFleetProps>? Blue { get; init; }

@@ -5,16 +5,16 @@ using Infra.Constructs.Monitoring;
 namespace Infra.Constructs.Deployment;
 
 /// <summary>Props for <see cref="FleetDeployment"/>.</summary>
-public sealed class FleetDeploymentProps
+public sealed record FleetDeploymentProps
 {
     /// <summary>The fleet to deploy to. Required.</summary>
-    public WebFleet? Fleet { get; init; }
+    public required WebFleet Fleet { get; init; }
 
     /// <summary>The CodeDeploy application (share one across the fleets of a service). Required.</summary>
-    public IServerApplication? Application { get; init; }
+    public required IServerApplication Application { get; init; }
 
     /// <summary>Bucket of revision bundles; the fleet's role may read its <c>revisions/</c> prefix. Required.</summary>
-    public RevisionBucket? Revisions { get; init; }
+    public required RevisionBucket Revisions { get; init; }
 
     /// <summary>How many servers are updated at once. Default: <see cref="RollingConfig.OneAtATime"/>.</summary>
     public RollingConfig? Config { get; init; }

@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.S3;
 namespace Infra.Constructs.Deployment;
 
 /// <summary>Props for <see cref="RevisionBucket"/>.</summary>
-public sealed class RevisionBucketProps
+public sealed record RevisionBucketProps
 {
     /// <summary>How long old (non-current) revision versions are kept (whole days, 1-3650). Default: 90 days.</summary>
     public Amazon.CDK.Duration? NoncurrentRetention { get; init; }

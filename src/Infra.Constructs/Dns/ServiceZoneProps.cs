@@ -1,8 +1,8 @@
 namespace Infra.Constructs.Dns;
 
 /// <summary>Props for <see cref="ServiceZone"/>.</summary>
-public sealed class ServiceZoneProps
+public sealed record ServiceZoneProps
 {
     /// <summary>The zone's name, e.g. <c>example.com</c> or <c>app.example.com</c>. Required.</summary>
-    public string? ZoneName { get; init; }
+    public required string ZoneName { get; init; }
 }

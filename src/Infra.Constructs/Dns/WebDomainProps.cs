@@ -1,13 +1,13 @@
 namespace Infra.Constructs.Dns;
 
 /// <summary>Props for <see cref="WebDomain"/>.</summary>
-public sealed class WebDomainProps
+public sealed record WebDomainProps
 {
     /// <summary>The name clients use, e.g. <c>app.example.com</c> or <c>example.com</c>. Required.</summary>
-    public string? DomainName { get; init; }
+    public required string DomainName { get; init; }
 
     /// <summary>The hosted zone's name, e.g. <c>example.com</c>; <see cref="DomainName"/> must be it or below it. Required.</summary>
-    public string? ZoneName { get; init; }
+    public required string ZoneName { get; init; }
 
     /// <summary>
     /// Where the zone comes from, when <see cref="HostedZone"/> is not given. Default: <see cref="HostedZoneSource.Import"/>.

@@ -6,13 +6,13 @@ using Infra.Constructs.Security;
 namespace Infra.Constructs.LoadBalancing;
 
 /// <summary>Props for <see cref="WebLoadBalancer"/>.</summary>
-public sealed class WebLoadBalancerProps
+public sealed record WebLoadBalancerProps
 {
     /// <summary>The VPC; the load balancer goes in its public subnets. Required.</summary>
-    public IVpc? Vpc { get; init; }
+    public required IVpc Vpc { get; init; }
 
     /// <summary>Security group of the load balancer (see <see cref="Security.WebSecurityGroups.LoadBalancer"/>). Required.</summary>
-    public ISecurityGroup? SecurityGroup { get; init; }
+    public required ISecurityGroup SecurityGroup { get; init; }
 
     /// <summary>
     /// TLS certificate. When set, clients are served over HTTPS on 443 and HTTP on 80 redirects there.

@@ -4,10 +4,10 @@ using Infra.Constructs.Compute;
 namespace Infra.Constructs.Monitoring;
 
 /// <summary>Props for <see cref="FleetAlarms"/>.</summary>
-public sealed class FleetAlarmsProps
+public sealed record FleetAlarmsProps
 {
     /// <summary>The fleet; its target group must already be routed from a listener (<c>WebLoadBalancer.Route</c>). Required.</summary>
-    public WebFleet? Fleet { get; init; }
+    public required WebFleet Fleet { get; init; }
 
     /// <summary>
     /// Thresholds; these alarms read <see cref="AlarmThresholds.Max5xxPercent"/>, <see cref="AlarmThresholds.MaxUnhealthyHosts"/>,

@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.KMS;
 namespace Infra.Constructs.Monitoring;
 
 /// <summary>Props for <see cref="NotificationTopic"/>.</summary>
-public sealed class NotificationTopicProps
+public sealed record NotificationTopicProps
 {
     /// <summary>Who is told: e-mail addresses and HTTPS endpoints. Default: none (subscribe later in the console or with another stack).</summary>
     public IReadOnlyList<AlarmSubscription>? Subscriptions { get; init; }

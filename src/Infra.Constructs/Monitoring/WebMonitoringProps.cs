@@ -4,7 +4,7 @@ using Infra.Constructs.LoadBalancing;
 namespace Infra.Constructs.Monitoring;
 
 /// <summary>Props for <see cref="WebMonitoring"/>. Widgets and alarms appear only for what is given.</summary>
-public sealed class WebMonitoringProps
+public sealed record WebMonitoringProps
 {
     /// <summary>Environment name shown on the dashboard and in alarm descriptions. Default: the first fleet's environment name, else the stack name.</summary>
     public string? EnvironmentName { get; init; }

@@ -3,10 +3,10 @@ using Amazon.CDK.AWS.EC2;
 namespace Infra.Constructs.Network;
 
 /// <summary>Props for <see cref="AwsServiceEndpoints"/>.</summary>
-public sealed class AwsServiceEndpointsProps
+public sealed record AwsServiceEndpointsProps
 {
     /// <summary>The VPC. Required.</summary>
-    public IVpc? Vpc { get; init; }
+    public required IVpc Vpc { get; init; }
 
     /// <summary>The subnets the endpoints' network interfaces go in (one per zone). Default: the VPC's private subnets.</summary>
     public SubnetSelection? Subnets { get; init; }

@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.Logs;
 namespace Infra.Constructs.Network;
 
 /// <summary>Props for <see cref="ProductionNetwork"/>.</summary>
-public sealed class ProductionNetworkProps
+public sealed record ProductionNetworkProps
 {
     /// <summary>IPv4 range of the VPC. Default: <c>10.0.0.0/16</c>. Must be /16 to /24 and large enough for the subnets.</summary>
     public string? Cidr { get; init; }

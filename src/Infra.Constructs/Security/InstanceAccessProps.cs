@@ -1,7 +1,7 @@
 namespace Infra.Constructs.Security;
 
 /// <summary>Props for <see cref="InstanceAccess"/>.</summary>
-public sealed class InstanceAccessProps
+public sealed record InstanceAccessProps
 {
     /// <summary>Access mode. Default: <see cref="InstanceAccessMode.SessionManager"/>.</summary>
     public InstanceAccessMode? Mode { get; init; }

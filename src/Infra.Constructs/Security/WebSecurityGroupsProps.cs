@@ -3,10 +3,10 @@ using Amazon.CDK.AWS.EC2;
 namespace Infra.Constructs.Security;
 
 /// <summary>Props for <see cref="WebSecurityGroups"/>.</summary>
-public sealed class WebSecurityGroupsProps
+public sealed record WebSecurityGroupsProps
 {
     /// <summary>The VPC. Required.</summary>
-    public IVpc? Vpc { get; init; }
+    public required IVpc Vpc { get; init; }
 
     /// <summary>Port the servers listen on for the load balancer (nginx). Default: 80.</summary>
     public int? InstancePort { get; init; }

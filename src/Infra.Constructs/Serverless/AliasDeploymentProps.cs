@@ -8,7 +8,7 @@ namespace Infra.Constructs.Serverless;
 public sealed record AliasDeploymentProps
 {
     /// <summary>The alias whose version changes are shifted (e.g. <see cref="VersionedFunction.Alias"/>). Required.</summary>
-    public Alias? Alias { get; init; }
+    public required Alias Alias { get; init; }
 
     /// <summary>How traffic moves to a new version. Default: <see cref="TrafficShift.Canary"/>(10, 5), i.e. <c>CodeDeployDefault.LambdaCanary10Percent5Minutes</c>.</summary>
     public TrafficShift? Shift { get; init; }

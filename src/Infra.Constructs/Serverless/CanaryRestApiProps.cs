@@ -24,7 +24,7 @@ public sealed record CanaryRestApiProps
     /// a stage and its canary pin what they call. Each gets an invoke permission for this API's
     /// stage only. Required, at least one.
     /// </summary>
-    public IReadOnlyDictionary<string, IFunction>? Backends { get; init; }
+    public required IReadOnlyDictionary<string, IFunction> Backends { get; init; }
 
     /// <summary>Key in <see cref="Backends"/> of the function the stage calls. Default: the only backend; required when there are several.</summary>
     public string? StableBackend { get; init; }
@@ -124,5 +124,5 @@ public sealed record CanaryRestApiProps
     /// anyone on the internet may call it). Required: a public API is a choice written down, never a
     /// default.
     /// </summary>
-    public ApiAuthorization? Authorization { get; init; }
+    public required ApiAuthorization Authorization { get; init; }
 }

@@ -160,7 +160,7 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
         IReadOnlyList<GitHubDeployTarget> main = [new() { Name = "Main", Branch = "main" }];
         var props = property switch
         {
-            "Repository" => new GitHubOidcRolesProps { Repository = value, DeployTargets = main },
+            "Repository" => new GitHubOidcRolesProps { Repository = value!, DeployTargets = main },
             "ExistingProviderArn" => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, ExistingProviderArn = value },
             "Qualifier" => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, Qualifier = value },
             "Regions" => new GitHubOidcRolesProps { Repository = "o/r", DeployTargets = main, Regions = List(value) },

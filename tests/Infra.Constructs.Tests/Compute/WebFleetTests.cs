@@ -387,8 +387,8 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
         { "Schedules", p => p with { Schedules = [new FleetSchedule { Name = "a", Cron = "0 1 * * *", MinCapacity = 1 }, new FleetSchedule { Name = "a", Cron = "0 2 * * *", MinCapacity = 1 }] } },
         { "Schedules[].Name", p => p with { Schedules = [new FleetSchedule { Name = "bad name", Cron = "0 1 * * *", MinCapacity = 1 }] } },
         { "AmiId", p => p with { AmiId = "ami-0123456789abcdef0", MachineImage = Amazon.CDK.AWS.EC2.MachineImage.LatestAmazonLinux2023() } },
-        { "Vpc", p => p with { Vpc = null } },
-        { "SecurityGroup", p => p with { SecurityGroup = null } },
+        { "Vpc", p => p with { Vpc = null! } },
+        { "SecurityGroup", p => p with { SecurityGroup = null! } },
     };
 
     [Theory]

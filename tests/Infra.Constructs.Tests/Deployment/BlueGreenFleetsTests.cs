@@ -302,8 +302,8 @@ public class BlueGreenFleetsTests(BlueGreenFleetsTests.Fixture f) : IClassFixtur
 
     public static TheoryData<string, Func<WebLoadBalancer, WebFleetProps, BlueGreenFleetsProps>> BadProps => new()
     {
-        { "LoadBalancer", (_, fleet) => new BlueGreenFleetsProps { Fleet = fleet } },
-        { "Fleet", (lb, _) => new BlueGreenFleetsProps { LoadBalancer = lb } },
+        { "LoadBalancer", (_, fleet) => new BlueGreenFleetsProps { LoadBalancer = null!, Fleet = fleet } },
+        { "Fleet", (lb, _) => new BlueGreenFleetsProps { LoadBalancer = lb, Fleet = null! } },
         { "Fleet.Color", (lb, fleet) => new BlueGreenFleetsProps { LoadBalancer = lb, Fleet = fleet with { Color = "blue" } } },
         { "CanaryPercent", (lb, fleet) => new BlueGreenFleetsProps { LoadBalancer = lb, Fleet = fleet, Traffic = new TrafficPlan { CanaryPercent = 150 } } },
     };

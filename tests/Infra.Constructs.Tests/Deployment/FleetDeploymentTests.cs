@@ -335,9 +335,9 @@ public class FleetDeploymentTests(FleetDeploymentTests.Fixture f) : IClassFixtur
 
     public static TheoryData<string, Func<Pieces, FleetDeploymentProps>> BadProps => new()
     {
-        { "Fleet", p => new() { Application = p.Application, Revisions = p.Revisions } },
-        { "Application", p => new() { Fleet = p.Fleet, Revisions = p.Revisions } },
-        { "Revisions", p => new() { Fleet = p.Fleet, Application = p.Application } },
+        { "Fleet", p => new() { Fleet = null!, Application = p.Application, Revisions = p.Revisions } },
+        { "Application", p => new() { Fleet = p.Fleet, Application = null!, Revisions = p.Revisions } },
+        { "Revisions", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = null! } },
         { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom } },
         { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 0, MinimumHealthyHostsArePercent = true } },
         { "MinimumHealthyHosts", p => new() { Fleet = p.Fleet, Application = p.Application, Revisions = p.Revisions, Config = RollingConfig.Custom, MinimumHealthyHosts = 100, MinimumHealthyHostsArePercent = true } },

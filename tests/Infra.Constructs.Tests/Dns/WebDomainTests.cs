@@ -111,10 +111,10 @@ public class WebDomainTests(WebDomainTests.Fixture f) : IClassFixture<WebDomainT
     public static TheoryData<string, Func<WebDomainProps, WebDomainProps>> BadProps => new()
     {
         { "DomainName", p => new WebDomainProps { DomainName = "", ZoneName = p.ZoneName, HostedZoneId = p.HostedZoneId } },
-        { "DomainName", p => new WebDomainProps { DomainName = null, ZoneName = p.ZoneName, HostedZoneId = p.HostedZoneId } },
+        { "DomainName", p => new WebDomainProps { DomainName = null!, ZoneName = p.ZoneName, HostedZoneId = p.HostedZoneId } },
         { "DomainName", p => new WebDomainProps { DomainName = "app..example.com", ZoneName = p.ZoneName, HostedZoneId = p.HostedZoneId } },
         { "DomainName", p => new WebDomainProps { DomainName = "app.example.net", ZoneName = p.ZoneName, HostedZoneId = p.HostedZoneId } },
-        { "ZoneName", p => new WebDomainProps { DomainName = p.DomainName, ZoneName = null, HostedZoneId = p.HostedZoneId } },
+        { "ZoneName", p => new WebDomainProps { DomainName = p.DomainName, ZoneName = null!, HostedZoneId = p.HostedZoneId } },
         { "HostedZoneId", p => new WebDomainProps { DomainName = p.DomainName, ZoneName = p.ZoneName } },
         { "HostedZoneId", p => new WebDomainProps { DomainName = p.DomainName, ZoneName = p.ZoneName, HostedZoneId = "zone-1" } },
         { "HostedZoneId", p => new WebDomainProps { DomainName = p.DomainName, ZoneName = p.ZoneName, HostedZoneId = "Z1", ZoneSource = HostedZoneSource.Create } },

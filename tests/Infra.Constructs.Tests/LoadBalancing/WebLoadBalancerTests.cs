@@ -314,7 +314,7 @@ public class WebLoadBalancerTests(WebLoadBalancerTests.Fixture f) : IClassFixtur
 
     [Fact]
     public void RejectsAMissingSecurityGroup() =>
-        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc }), "Test/Lb", "SecurityGroup");
+        Rejections.Expect(() => Build(TestStacks.NewStack(), p => new WebLoadBalancerProps { Vpc = p.Vpc, SecurityGroup = null! }), "Test/Lb", "SecurityGroup");
 
     [Theory]
     [InlineData(-1, 100, "targets[].Weight")]

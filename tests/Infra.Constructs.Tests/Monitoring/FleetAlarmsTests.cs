@@ -37,7 +37,7 @@ public class FleetAlarmsTests
 
     public static TheoryData<string, Func<WebFleet, FleetAlarmsProps>> BadProps => new()
     {
-        { "Fleet", _ => new() },
+        { "Fleet", _ => new() { Fleet = null! } },
         { "Thresholds.Max5xxPercent", f => new() { Fleet = f, Thresholds = new AlarmThresholds { Max5xxPercent = 0 } } },
         { "Thresholds.Max5xxPercent", f => new() { Fleet = f, Thresholds = new AlarmThresholds { Max5xxPercent = 101 } } },
         { "Thresholds.MaxUnhealthyHosts", f => new() { Fleet = f, Thresholds = new AlarmThresholds { MaxUnhealthyHosts = 0 } } },

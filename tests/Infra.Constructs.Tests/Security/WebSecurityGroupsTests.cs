@@ -171,5 +171,5 @@ public class WebSecurityGroupsTests(WebSecurityGroupsTests.Fixture f) : IClassFi
 
     [Fact]
     public void RejectsAMissingVpc() =>
-        Rejections.Expect(() => new WebSecurityGroups(TestStacks.NewStack(), "Groups", new WebSecurityGroupsProps()), "Test/Groups", "Vpc");
+        Rejections.Expect(() => new WebSecurityGroups(TestStacks.NewStack(), "Groups", new WebSecurityGroupsProps { Vpc = null! }), "Test/Groups", "Vpc");
 }

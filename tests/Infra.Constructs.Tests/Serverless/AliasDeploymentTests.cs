@@ -181,7 +181,7 @@ public sealed class AliasDeploymentValidationTests
     }
 
     [Fact]
-    public void Missing_alias_is_rejected() => Rejected((_, _) => new AliasDeploymentProps(), "Alias", "required");
+    public void Missing_alias_is_rejected() => Rejected((_, _) => new AliasDeploymentProps { Alias = null! }, "Alias", "required");
 
     [Theory]
     [InlineData(0)]

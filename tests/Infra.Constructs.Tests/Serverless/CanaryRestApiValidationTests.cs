@@ -128,7 +128,7 @@ public sealed class CanaryRestApiValidationTests
 
     [Fact]
     public void Missing_backends_are_rejected() =>
-        Rejected(p => p with { Backends = null }, "Backends", "required");
+        Rejected(p => p with { Backends = null! }, "Backends", "required");
 
     [Fact]
     public void Empty_backends_are_rejected() =>
@@ -198,7 +198,7 @@ public sealed class CanaryRestApiValidationTests
     public void Unset_authorization_is_rejected_naming_the_choices()
     {
         var stack = ServerlessTestKit.NewStack();
-        var props = Valid(stack) with { Authorization = null };
+        var props = Valid(stack) with { Authorization = null! };
         var error = ServerlessTestKit.Rejects(() => _ = new CanaryRestApi(stack, "Api", props), Path, "CanaryRestApiProps.Authorization");
         error.Message.Should().Contain("(not set)");
         error.Allowed.Should().Contain("ApiAuthorization.Iam").And.Contain("ApiAuthorization.WithAuthorizer").And.Contain("ApiAuthorization.Public").And.Contain("no default");
