@@ -4,8 +4,8 @@ Every check prints one line, "ok - ..." or "not ok - ..." (details indented belo
 status is 1 when any check failed. The AWS endpoint and dummy credentials come from the
 environment (AWS_ENDPOINT_URL etc., set by tools/e2e/run).
 
-  check.py network                      VPC, subnets per AZ, NAT, routes, flow log, S3 endpoint
-  check.py state --step NAME --weights BLUE,GREEN --capacity BMIN-BMAX,GMIN-GMAX
+  check.py network --settings DIR       VPC, subnets per AZ, NAT, routes, flow log, S3 endpoint
+  check.py state --settings DIR --step NAME --weights BLUE,GREEN --capacity BLUE,GREEN
                  --assembly DIR --ids FILE [--save]
                                         the web tier: stacks complete with the synthesized
                                         templates, security groups, launch templates, groups,
@@ -16,6 +16,12 @@ environment (AWS_ENDPOINT_URL etc., set by tools/e2e/run).
   check.py diff-safe LOG                a `cdk diff` output replaces and destroys nothing
   check.py tamper SRC DST LOGICAL_ID NEW_ID
                                         copy a cloud assembly, renaming a resource (self-test)
+
+The dev environment's settings (VPC CIDR, AZs, NAT gateways, fleet size, instance port, health
+path, secret name, listener) are never written here: --settings DIR is the cloud assembly of the
+committed dev settings (`cdk synth -c env=dev`), whose templates the app wrote from their one
+source, src/Infra.App/Config/Environments.cs. A capacity is MIN-MAX or `fleet`, the dev fleet's
+MinCapacity-MaxCapacity as synthesized there.
 """
 import argparse
 import collections
@@ -26,13 +32,10 @@ import os
 import re
 import shutil
 import sys
+from dataclasses import dataclass
 from typing import Any, Callable
 
-ENV_NAME = "dev"
-VPC_CIDR = "10.10.0.0/16"
 STACKS = ("Dev-Network", "Dev-Web")
-INSTANCE_PORT = 80
-HEALTH_PATH = "/health"
 WORLD = ("0.0.0.0/0", "::/0")
 COLORS = ("blue", "green")
 
@@ -80,12 +83,68 @@ def tags(resource: dict[str, Any]) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in resource.get("Tags", [])}
 
 
+# ---------------------------------------------------------------- the dev settings, as synthesized
+
+
+@dataclass(frozen=True)
+class Settings:
+    env_name: str                 # the `environment` tag
+    vpc_cidr: str
+    azs: int                      # public (and private) subnets, one per AZ
+    masks: dict[str, str]         # subnet type -> prefix length
+    nat_gateways: int
+    fleet: tuple[int, int]        # MinCapacity, MaxCapacity of the active color
+    instance_port: int
+    health_path: str
+    secret_name: str
+    listener: tuple[int, str]     # the one listener: port, protocol (dev: no domain, HTTP only)
+
+
+def read_settings(assembly: str) -> Settings:
+    """The dev settings from the templates of a cloud assembly of the committed dev settings."""
+    def resources(stack: str) -> list[dict[str, Any]]:
+        with open(os.path.join(assembly, f"{stack}.template.json")) as f:
+            return list(json.load(f)["Resources"].values())
+
+    def of_type(rs: list[dict[str, Any]], t: str) -> list[dict[str, Any]]:
+        return [r.get("Properties", {}) for r in rs if r["Type"] == t]
+
+    def only(values: list[Any], what: str) -> Any:
+        assert len(set(map(json.dumps, values))) == 1, f"{assembly}: expected one {what}, found {values}"
+        return values[0]
+
+    network, web = resources("Dev-Network"), resources("Dev-Web")
+    vpc = one(of_type(network, "AWS::EC2::VPC"), f"AWS::EC2::VPC in {assembly}/Dev-Network")
+    subnets: dict[str, list[str]] = {}
+    for s in of_type(network, "AWS::EC2::Subnet"):
+        subnets.setdefault(tags(s).get("aws-cdk:subnet-type", "untagged"), []).append(s["CidrBlock"])
+    groups = of_type(web, "AWS::AutoScaling::AutoScalingGroup")
+    active = [g for g in groups if int(g["MinSize"]) > 0]
+    target_groups = of_type(web, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    listener = one(of_type(web, "AWS::ElasticLoadBalancingV2::Listener"), f"listener in {assembly}/Dev-Web")
+    return Settings(
+        env_name=tags(vpc)["environment"],
+        vpc_cidr=vpc["CidrBlock"],
+        azs=len(subnets.get("Public", [])),
+        masks={k: only([c.split("/")[1] for c in v], f"{k} subnet size") for k, v in subnets.items()},
+        nat_gateways=len(of_type(network, "AWS::EC2::NatGateway")),
+        fleet=only([(int(g["MinSize"]), int(g["MaxSize"])) for g in active], "active fleet size"),
+        instance_port=only([t["Port"] for t in target_groups], "target group port"),
+        health_path=only([t["HealthCheckPath"] for t in target_groups], "health check path"),
+        secret_name=one(of_type(web, "AWS::SecretsManager::Secret"), f"secret in {assembly}/Dev-Web")["Name"],
+        listener=(listener["Port"], listener["Protocol"]),
+    )
+
+
+DEV: Settings  # set by main() from --settings
+
+
 # ---------------------------------------------------------------- network
 
 
 def find_vpc(c: dict[str, Any]) -> dict[str, Any]:
-    vpcs = c["ec2"].describe_vpcs(Filters=[{"Name": "cidr", "Values": [VPC_CIDR]}])["Vpcs"]
-    return one([v for v in vpcs if tags(v).get("aws:cloudformation:stack-name") == "Dev-Network"], f"VPC {VPC_CIDR} of Dev-Network")
+    vpcs = c["ec2"].describe_vpcs(Filters=[{"Name": "cidr", "Values": [DEV.vpc_cidr]}])["Vpcs"]
+    return one([v for v in vpcs if tags(v).get("aws:cloudformation:stack-name") == "Dev-Network"], f"VPC {DEV.vpc_cidr} of Dev-Network")
 
 
 def subnets_by_kind(c: dict[str, Any], vpc_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -100,7 +159,7 @@ def subnets_by_kind(c: dict[str, Any], vpc_id: str) -> dict[str, list[dict[str, 
 
 def cmd_network(_: argparse.Namespace) -> None:
     c = clients()
-    vpc = check("VPC 10.10.0.0/16 exists (Dev-Network)", lambda: find_vpc(c))
+    vpc = check(f"VPC {DEV.vpc_cidr} exists (Dev-Network)", lambda: find_vpc(c))
     if vpc is None:
         return
     vpc_id = vpc["VpcId"]
@@ -111,12 +170,12 @@ def cmd_network(_: argparse.Namespace) -> None:
         assert set(kinds) == {"Public", "Private"}, f"subnet kinds {sorted(kinds)}"
         azs_pub = [s["AvailabilityZone"] for s in public]
         azs_priv = [s["AvailabilityZone"] for s in private]
-        assert len(public) == 2 and len(private) == 2, f"public {azs_pub}, private {azs_priv}"
-        assert len(set(azs_pub)) == 2 and sorted(azs_pub) == sorted(azs_priv), f"public {azs_pub}, private {azs_priv}"
+        assert len(public) == DEV.azs and len(private) == DEV.azs, f"public {azs_pub}, private {azs_priv}"
+        assert len(set(azs_pub)) == DEV.azs and sorted(azs_pub) == sorted(azs_priv), f"public {azs_pub}, private {azs_priv}"
         masks = sorted({(s["CidrBlock"].split("/")[1], k) for k, v in kinds.items() for s in v})
-        assert masks == [("20", "Private"), ("24", "Public")], f"masks {masks}"
+        assert masks == sorted((m, k) for k, m in DEV.masks.items()), f"masks {masks}"
 
-    check("subnets: one public (/24) and one private (/20) in each of 2 AZs", per_az)
+    check(f"subnets: one public (/{DEV.masks['Public']}) and one private (/{DEV.masks['Private']}) in each of {DEV.azs} AZs", per_az)
     def no_public_ips() -> None:
         mapping = [s["SubnetId"] for v in kinds.values() for s in v if s["MapPublicIpOnLaunch"]]
         assert not mapping, f"MapPublicIpOnLaunch on {mapping}"
@@ -126,20 +185,23 @@ def cmd_network(_: argparse.Namespace) -> None:
     def nat() -> None:
         nats = [n for n in c["ec2"].describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"]
                 if n.get("State") != "deleted"]
-        assert len(nats) == 1, f"{len(nats)} NAT gateways (dev has 1)"
+        assert len(nats) == DEV.nat_gateways, f"{len(nats)} NAT gateways (dev has {DEV.nat_gateways})"
         public_ids = {s["SubnetId"] for s in kinds.get("Public", [])}
-        assert nats[0]["SubnetId"] in public_ids, f"NAT gateway in {nats[0]['SubnetId']}, not a public subnet"
+        for n in nats:
+            assert n["SubnetId"] in public_ids, f"NAT gateway in {n['SubnetId']}, not a public subnet"
 
-    check("one NAT gateway, in a public subnet", nat)
+    check("one NAT gateway, in a public subnet" if DEV.nat_gateways == 1 else f"{DEV.nat_gateways} NAT gateways, in public subnets", nat)
 
     def routes() -> None:
         tables = c["ec2"].describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
         default = [r for t in tables for r in t["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
         to_igw = [r for r in default if str(r.get("GatewayId", "")).startswith("igw-")]
         to_nat = [r for r in default if r.get("NatGatewayId")]
-        assert len(to_igw) == 2 and len(to_nat) == 2, f"default routes: {len(to_igw)} to the internet gateway, {len(to_nat)} to NAT (want 2 and 2)"
+        assert len(to_igw) == DEV.azs and len(to_nat) == DEV.azs, \
+            f"default routes: {len(to_igw)} to the internet gateway, {len(to_nat)} to NAT (want {DEV.azs} and {DEV.azs})"
 
-    check("default routes: 2 route tables to the internet gateway, 2 to the NAT gateway", routes)
+    nat_word = "the NAT gateway" if DEV.nat_gateways == 1 else "a NAT gateway"
+    check(f"default routes: {DEV.azs} route tables to the internet gateway, {DEV.azs} to {nat_word}", routes)
 
     def flow_log() -> None:
         logs = c["ec2"].describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
@@ -187,7 +249,7 @@ def discover(c: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
     lb = one([b for b in c["elbv2"].describe_load_balancers()["LoadBalancers"] if b["VpcId"] == vpc["VpcId"]], "load balancer in the VPC")
     ids["load balancer"] = lb["LoadBalancerArn"]
     raw["lb"] = lb
-    listener = one(c["elbv2"].describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"], "listener (dev serves HTTP only)")
+    listener = one(c["elbv2"].describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"], f"listener (dev serves {DEV.listener[1]} only)")
     ids[f"listener :{listener['Port']}"] = listener["ListenerArn"]
     raw["listener"] = listener
     rule = one([r for r in c["elbv2"].describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] if not r["IsDefault"]], "listener rule besides the default")
@@ -195,7 +257,7 @@ def discover(c: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
     raw["rule"] = rule
     ids["security group (load balancer)"] = one(lb["SecurityGroups"], "security group on the load balancer")
 
-    groups = c["autoscaling"].describe_auto_scaling_groups(Filters=[{"Name": "tag:environment", "Values": [ENV_NAME]}])["AutoScalingGroups"]
+    groups = c["autoscaling"].describe_auto_scaling_groups(Filters=[{"Name": "tag:environment", "Values": [DEV.env_name]}])["AutoScalingGroups"]
     raw["asg"], raw["lt"], raw["tg"] = {}, {}, {}
     app_groups = set()
     for color in COLORS:
@@ -219,7 +281,7 @@ def cmd_state(args: argparse.Namespace) -> None:
     c = clients()
     step = args.step
     weights = dict(zip(COLORS, (int(w) for w in args.weights.split(","))))
-    capacity = dict(zip(COLORS, (tuple(int(n) for n in r.split("-")) for r in args.capacity.split(","))))
+    capacity = dict(zip(COLORS, (DEV.fleet if r == "fleet" else tuple(int(n) for n in r.split("-")) for r in args.capacity.split(","))))
 
     check(f"[{step}] both stacks complete, running exactly the synthesized templates",
           lambda: deployed_templates_match(c, args.assembly))
@@ -249,16 +311,16 @@ def cmd_state(args: argparse.Namespace) -> None:
         app = one([sg for sg in sgs if sg["GroupId"] == app_sg], "app security group")
         app_rules = [(p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"), sorted(g["GroupId"] for g in p.get("UserIdGroupPairs", [])),
                       [r["CidrIp"] for r in p.get("IpRanges", [])] + [r["CidrIpv6"] for r in p.get("Ipv6Ranges", [])]) for p in app["IpPermissions"]]
-        if app_rules != [("tcp", INSTANCE_PORT, INSTANCE_PORT, [lb_sg], [])]:
-            problems.append(f"app group ingress {app_rules}, want only tcp {INSTANCE_PORT} from the load balancer group {lb_sg}")
+        if app_rules != [("tcp", DEV.instance_port, DEV.instance_port, [lb_sg], [])]:
+            problems.append(f"app group ingress {app_rules}, want only tcp {DEV.instance_port} from the load balancer group {lb_sg}")
         assert not problems, "\n".join(problems)
 
-    check(f"[{step}] security groups: only the load balancer group is open to 0.0.0.0/0 or ::/0, on tcp 80/443; the app group takes port {INSTANCE_PORT} from it only",
+    check(f"[{step}] security groups: only the load balancer group is open to 0.0.0.0/0 or ::/0, on tcp 80/443; the app group takes port {DEV.instance_port} from it only",
           security_groups)
 
     def launch_templates() -> None:
         problems = []
-        secret_arn = c["secretsmanager"].describe_secret(SecretId=f"{ENV_NAME}/web/app")["ARN"]
+        secret_arn = c["secretsmanager"].describe_secret(SecretId=DEV.secret_name)["ARN"]
         for color in COLORS:
             data = raw["lt"][color]["LaunchTemplateData"]
             if data.get("MetadataOptions", {}).get("HttpTokens") != "required":
@@ -318,9 +380,9 @@ def cmd_state(args: argparse.Namespace) -> None:
             " — want " + ", ".join(f"{color} {weights[color]}" for color in COLORS) + f"\nforward config: {got}"
         default = one(raw["listener"]["DefaultActions"], "default action")
         assert default["Type"] == "fixed-response" and default["FixedResponseConfig"]["StatusCode"] == "404", default
-        assert raw["listener"]["Port"] == 80 and raw["listener"]["Protocol"] == "HTTP", raw["listener"]
+        assert (raw["listener"]["Port"], raw["listener"]["Protocol"]) == DEV.listener, raw["listener"]
 
-    check(f"[{step}] catch-all rule (priority 100) forwards blue {weights['blue']} / green {weights['green']}; listener :80 default is a fixed 404", rule)
+    check(f"[{step}] catch-all rule (priority 100) forwards blue {weights['blue']} / green {weights['green']}; listener :{DEV.listener[0]} default is a fixed 404", rule)
 
     def target_groups() -> None:
         problems = []
@@ -328,14 +390,14 @@ def cmd_state(args: argparse.Namespace) -> None:
             tg = raw["tg"][color]
             got = (tg["Protocol"], tg["Port"], tg["VpcId"], tg["TargetType"], tg.get("HealthCheckPath"), tg.get("HealthCheckProtocol"),
                    tg.get("HealthCheckPort"), tg.get("Matcher", {}).get("HttpCode"))
-            want_tg = ("HTTP", INSTANCE_PORT, ids["VPC"], "instance", HEALTH_PATH, "HTTP", "traffic-port", "200")
+            want_tg = ("HTTP", DEV.instance_port, ids["VPC"], "instance", DEV.health_path, "HTTP", "traffic-port", "200")
             if got != want_tg:
                 problems.append(f"{color}: {got}, want {want_tg}")
             if ids["load balancer"] not in tg.get("LoadBalancerArns", []):
                 problems.append(f"{color}: not attached to the load balancer")
         assert not problems, "\n".join(problems)
 
-    check(f"[{step}] target groups: HTTP :{INSTANCE_PORT} instances in the VPC, health check GET {HEALTH_PATH} expecting 200", target_groups)
+    check(f"[{step}] target groups: HTTP :{DEV.instance_port} instances in the VPC, health check GET {DEV.health_path} expecting 200", target_groups)
 
     def load_balancer() -> None:
         lb = raw["lb"]
@@ -351,7 +413,8 @@ def cmd_state(args: argparse.Namespace) -> None:
         print(f"# saved {len(ids)} physical ids of the traffic path to {args.ids}:")
         for role, pid in sorted(ids.items()):
             print(f"#   {role}: {pid}")
-        report(len(ids) == 16, f"[{step}] {len(ids)} physical ids of the traffic path saved (VPC, 4 subnets, 2 SGs, LB, listener, rule, 2 TGs, 2 ASGs, 2 launch templates)", ids)
+        want_ids = 12 + 2 * DEV.azs
+        report(len(ids) == want_ids, f"[{step}] {len(ids)} physical ids of the traffic path saved (VPC, {2 * DEV.azs} subnets, 2 SGs, LB, listener, rule, 2 TGs, 2 ASGs, 2 launch templates)", ids)
         return
 
     with open(args.ids) as f:
@@ -450,11 +513,13 @@ def cmd_tamper(args: argparse.Namespace) -> None:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("network")
+    n = sub.add_parser("network")
+    n.add_argument("--settings", required=True, help="cloud assembly of the committed dev settings")
     s = sub.add_parser("state")
+    s.add_argument("--settings", required=True, help="cloud assembly of the committed dev settings")
     s.add_argument("--step", required=True)
     s.add_argument("--weights", required=True, help="BLUE,GREEN")
-    s.add_argument("--capacity", required=True, help="BMIN-BMAX,GMIN-GMAX")
+    s.add_argument("--capacity", required=True, help="BLUE,GREEN, each MIN-MAX or fleet (the dev fleet's size)")
     s.add_argument("--assembly", required=True)
     s.add_argument("--ids", required=True)
     s.add_argument("--save", action="store_true")
@@ -472,6 +537,9 @@ def main() -> int:
     t.add_argument("logical_id")
     t.add_argument("new_id")
     args = p.parse_args()
+    if getattr(args, "settings", None):
+        global DEV
+        DEV = read_settings(args.settings)
     {"network": cmd_network, "state": cmd_state, "moto-log": cmd_moto_log, "diff-safe": cmd_diff_safe, "tamper": cmd_tamper}[args.cmd](args)
     return 1 if failures else 0
 

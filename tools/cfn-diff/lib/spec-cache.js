@@ -7,15 +7,14 @@
  * and whether a property exists at all.
  *
  * This module memoizes exactly that projection of the engine's own database, built once from it
- * (same package copy, same lookup call) and stored in node_modules/.cache/cfn-diff/, keyed by the
+ * (same package copy, same lookup call) and stored in the .cache/cfn-diff/ folder of the node_modules
+ * that holds the engine (tools/cfn-diff/node_modules with the workspace's lock), keyed by the
  * spec package version and database size. Replacement decisions stay the engine's: its code
  * decides, from the same spec values. Any problem (unwritable cache, unexpected layout) falls
  * back to the engine's normal loading. CFN_DIFF_SPEC_CACHE=off disables the cache.
  */
 const fs = require('fs');
 const path = require('path');
-
-const TOOL_DIR = path.resolve(__dirname, '..');
 
 function projectModel(model) {
   if (!model) return null;
@@ -56,7 +55,7 @@ function installSpecCache() {
     const specDir = path.dirname(specPkgFile);
     const version = JSON.parse(fs.readFileSync(specPkgFile, 'utf8')).version;
     const dbSize = fs.statSync(path.join(specDir, 'db.json.gz')).size;
-    const cacheDir = path.join(TOOL_DIR, 'node_modules', '.cache', 'cfn-diff');
+    const cacheDir = path.resolve(diffDir, '..', '..', '.cache', 'cfn-diff');
     const cacheFile = path.join(cacheDir, `resource-models-${version}-${dbSize}.json`);
 
     let models;

@@ -18,7 +18,10 @@ const { REPO_TOOLS_DIR, tmpDir, writeJson, git, initRepo, commitAll, runPrDiff }
 const SOURCE = path.resolve(REPO_TOOLS_DIR, '..');
 const IMAGES = path.join('src', 'Infra.App', 'Config', 'images.json');
 const ENVIRONMENTS = path.join('src', 'Infra.App', 'Config', 'Environments.cs');
-const INSTALLS = ['node_modules', path.join('tools', 'cfn-diff', 'node_modules'), 'localfeed'];
+// The root's install, the tools' workspace (tools/node_modules and each workspace's own) and the feed.
+const INSTALLS = ['node_modules', path.join('tools', 'node_modules'), 'localfeed',
+  ...fs.readdirSync(path.join(SOURCE, 'tools')).map(d => path.join('tools', d, 'node_modules'))
+    .filter(p => fs.existsSync(path.join(SOURCE, p)))];
 
 const missing = (() => {
   if (process.env.PR_DIFF_APP_TEST === '0') return 'PR_DIFF_APP_TEST=0';
@@ -71,11 +74,10 @@ before(() => {
     const cp = spawnSync('cp', ['-al', path.join(SOURCE, p), path.join(repo, p)], { encoding: 'utf8' });
     assert.equal(cp.status, 0, cp.stderr);
   }
-  // As pr-diff does for its worktrees: the lockfiles are not newer than the linked installs.
-  for (const sub of ['.', path.join('tools', 'cfn-diff')]) {
-    const stamp = fs.statSync(path.join(SOURCE, sub, 'node_modules', '.package-lock.json')).mtime;
-    fs.utimesSync(path.join(repo, sub, 'package-lock.json'), stamp, stamp);
-  }
+  // As pr-diff does for its worktrees: the root's lockfile is not newer than the linked install
+  // (tools/install compares the lock's hash, not times).
+  const stamp = fs.statSync(path.join(SOURCE, 'node_modules', '.package-lock.json')).mtime;
+  fs.utimesSync(path.join(repo, 'package-lock.json'), stamp, stamp);
   // Base: both prod colors recorded (blue is live, green idle: Config/Environments.cs).
   editImages(envs => { envs.prod = prodRecord('ami-0b1b1b1b1b1b1b1b1', 'ami-0a0a0a0a0a0a0a0a0'); });
   base = commitAll(repo, 'reference app, prod images recorded');

@@ -1,6 +1,6 @@
 'use strict';
 // tools/pr-diff end to end with a real CDK app (aws-cdk-lib 2.276.0, JavaScript, a devDependency
-// of tools/cfn-diff) in a scratch git repository: each commit edits the app's config.json and
+// of tools/cfn-diff, installed in the tools' workspace) in a scratch git repository: each commit edits the app's config.json and
 // PR_DIFF_SYNTH_CMD runs the app (CDK_OUTDIR=DIR node app.js, which is what `cdk synth -o DIR`
 // does) in each checkout. No AWS account or network is used.
 const { test, before, after } = require('node:test');
@@ -13,9 +13,14 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'cdk-app');
 const root = tmpDir('pr-diff-cdk-test-');
 const repo = path.join(root, 'repo');
 const tmp = path.join(root, 'tmp');
+// aws-cdk-lib for the app in the scratch repository: the node_modules where the tools' workspace put it.
+let modules = null;
+try {
+  modules = path.resolve(require.resolve('aws-cdk-lib/package.json', { paths: [TOOL_DIR] }), '..', '..');
+} catch { /* reported by before() */ }
 const env = {
   PR_DIFF_SYNTH_CMD: 'CDK_OUTDIR="$1" node app.js',
-  NODE_PATH: path.join(TOOL_DIR, 'node_modules'),
+  NODE_PATH: modules || '',
   TMPDIR: tmp,
 };
 let base;
@@ -30,11 +35,7 @@ function change(branch, edit) {
 }
 
 before(() => {
-  try {
-    require.resolve('aws-cdk-lib/package.json', { paths: [TOOL_DIR] });
-  } catch {
-    throw new Error('aws-cdk-lib is not installed in tools/cfn-diff: run `npm ci` there (not --omit=dev)');
-  }
+  if (!modules) throw new Error('aws-cdk-lib is not installed: run `bash tools/install` (the whole workspace, not `cfn-diff` only)');
   fs.mkdirSync(tmp, { recursive: true });
   initRepo(repo);
   for (const f of ['app.js', 'config.json']) fs.copyFileSync(path.join(FIXTURE, f), path.join(repo, f));

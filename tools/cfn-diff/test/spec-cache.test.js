@@ -36,10 +36,10 @@ test('cached and uncached engine classify a mixed change set identically', () =>
 test('the cache file is the exact projection of the installed spec database', () => {
   const { installSpecCache, projectModel } = require('../lib/spec-cache');
   installSpecCache();
-  const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'cfn-diff');
+  const diffDir = path.dirname(require.resolve('@aws-cdk/cloudformation-diff/package.json'));
+  const cacheDir = path.resolve(diffDir, '..', '..', '.cache', 'cfn-diff');
   const files = fs.readdirSync(cacheDir).filter(f => f.startsWith('resource-models-'));
   assert.ok(files.length >= 1);
-  const diffDir = path.dirname(require.resolve('@aws-cdk/cloudformation-diff/package.json'));
   const specDir = path.dirname(require.resolve('@aws-cdk/aws-service-spec/package.json', { paths: [diffDir] }));
   const version = require(path.join(specDir, 'package.json')).version;
   const file = files.find(f => f.startsWith(`resource-models-${version}-`));
