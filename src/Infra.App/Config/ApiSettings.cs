@@ -22,10 +22,10 @@ public sealed record ApiSettings
     public string CanaryBackend { get; init; } = "canary";
 
     /// <summary>Stage-wide steady-state requests per second.</summary>
-    public double ThrottlingRateLimit { get; init; } = 100;
+    public double? ThrottlingRateLimit { get; init; }
 
     /// <summary>Stage-wide burst.</summary>
-    public int ThrottlingBurstLimit { get; init; } = 200;
+    public int? ThrottlingBurstLimit { get; init; }
 
     /// <summary>
     /// Reserved concurrency of each sample function; null = none (the library's default). Opt in only where
@@ -43,7 +43,7 @@ public sealed record ApiSettings
     public ApiAuthorization Authorization { get; init; } = ApiAuthorization.Public;
 
     /// <summary>WAFv2 web ACL on the API stage (AWS managed rules) or none.</summary>
-    public Infra.Constructs.Security.WebFirewall Firewall { get; init; } = Infra.Constructs.Security.WebFirewall.None;
+    public Infra.Constructs.Security.WebFirewall? Firewall { get; init; }
 
     /// <summary>How CodeDeploy shifts each function's alias to a new version of its code.</summary>
     public TrafficShift AliasShift { get; init; } = TrafficShift.AllAtOnce;

@@ -14,28 +14,29 @@ public sealed record EnvironmentSettings
     public string? Region { get; init; }
     /// <summary>VPC range; environments must not overlap so they can be peered later.</summary>
     public required string VpcCidr { get; init; }
-    /// <summary>NAT gateways (1 = cost, one per AZ = availability).</summary>
-    public int NatGateways { get; init; } = 1;
+    /// <summary>NAT gateways (1 = cost, one per AZ = availability). Default: the library's (<c>NetworkDefaults.NatGateways</c>).</summary>
+    public int? NatGateways { get; init; }
     /// <summary>Pinned or golden AMI per color (null: latest Amazon Linux 2023). A new image goes to the idle color first.</summary>
     public ColorImages Images { get; init; } = new();
-    /// <summary>Server type.</summary>
-    public string InstanceType { get; init; } = "t3.small";
-    /// <summary>Servers per fleet.</summary>
-    public int MinCapacity { get; init; } = 2;
-    /// <summary>Maximum servers per fleet.</summary>
-    public int MaxCapacity { get; init; } = 4;
-    /// <summary>App processes per server.</summary>
-    public int AppProcessCount { get; init; } = 2;
+    // Unset values take the library's defaults (Infra.Constructs.Defaults): the app states only what it chooses.
+    /// <summary>Server type. Default: <c>ComputeDefaults.InstanceType</c>.</summary>
+    public string? InstanceType { get; init; }
+    /// <summary>Servers per fleet. Default: <c>ComputeDefaults.MinCapacity</c>.</summary>
+    public int? MinCapacity { get; init; }
+    /// <summary>Maximum servers per fleet. Default: <c>ComputeDefaults.MaxCapacity</c>.</summary>
+    public int? MaxCapacity { get; init; }
+    /// <summary>App processes per server. Default: <c>ComputeDefaults.AppProcessCount</c>.</summary>
+    public int? AppProcessCount { get; init; }
     /// <summary>Protect the load balancer from deletion.</summary>
     public bool DeletionProtection { get; init; }
     /// <summary>Web application firewall in front of the load balancer.</summary>
-    public Infra.Constructs.Security.WebFirewall Firewall { get; init; } = Infra.Constructs.Security.WebFirewall.None;
+    public Infra.Constructs.Security.WebFirewall? Firewall { get; init; }
     /// <summary>Domain, or null for HTTP on the load balancer's name.</summary>
     public DomainSettings? Domain { get; init; }
     /// <summary>Blue/green and canary weights: the deployment switch.</summary>
     public TrafficPlan Traffic { get; init; } = new();
-    /// <summary>CodeDeploy in-place configuration per fleet.</summary>
-    public RollingConfig Rolling { get; init; } = RollingConfig.OneAtATime;
+    /// <summary>CodeDeploy in-place configuration per fleet. Default: the library's (<c>RollingConfig.OneAtATime</c>).</summary>
+    public RollingConfig? Rolling { get; init; }
     /// <summary>Scheduled capacity changes.</summary>
     public IReadOnlyList<FleetSchedule> Schedules { get; init; } = [];
     /// <summary>Admin networks allowed to SSH (none: Session Manager only).</summary>

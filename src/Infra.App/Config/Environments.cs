@@ -18,11 +18,8 @@ public static class Environments
     {
         Name = "dev",
         VpcCidr = "10.10.0.0/16",
-        NatGateways = 1,
-        InstanceType = "t3.small",
         MinCapacity = 1,
         MaxCapacity = 2,
-        AppProcessCount = 2,
         DeletionProtection = false,
         Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.ScaleToZero },
         Rolling = RollingConfig.AllAtOnce,
@@ -58,7 +55,6 @@ public static class Environments
         // Prod-Web (docs/domain.md); ZoneSource.Import with your zone's id uses a zone you already have.
         Domain = new DomainSettings("app.example.com", "example.com", HostedZoneSource.Create),
         Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.Warm },
-        Rolling = RollingConfig.OneAtATime,
         Schedules =
         [
             new FleetSchedule { Name = "business-hours", Cron = "0 6 * * MON-FRI", TimeZone = "UTC", MinCapacity = 4 },

@@ -75,6 +75,7 @@ public sealed partial class GitHubOidcRoles : Construct
             throw check.Fail(nameof(props.DeployTargets), twice.Key, "unique target names");
         if (targets.GroupBy(t => Subject(repository, t)).FirstOrDefault(g => g.Count() > 1 && g.Select(t => t.Workflow).Distinct().Count() < g.Count()) is { } shared)
             throw check.Fail(nameof(props.DeployTargets), shared.Key, "one subject (environment or branch) per target, so that each GitHub job reaches one role only");
+        check.ThrowIfAny();
 
         var stack = Stack.Of(this);
         var regions = (props.Regions ?? [stack.Region]).Distinct().ToList();

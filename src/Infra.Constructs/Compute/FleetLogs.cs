@@ -66,13 +66,14 @@ public sealed partial class FleetLogs : Construct
         const string prefix = nameof(WebFleetProps.Logs);
         Retention = settings.Retention ?? MonitoringDefaults.LogRetention;
         if (!Enum.IsDefined(Retention))
-            throw check.Fail($"{prefix}.{nameof(FleetLogging.Retention)}", Retention, "a RetentionDays value (the periods CloudWatch Logs accepts)");
+            check.Reject($"{prefix}.{nameof(FleetLogging.Retention)}", Retention, "a RetentionDays value (the periods CloudWatch Logs accepts)");
         check.Matches($"{prefix}.{nameof(FleetLogging.AppLogFile)}", settings.AppLogFile, LogFilePattern(),
             "an absolute file path such as /var/log/app/app.log (letters, digits, -._/ and * globs)");
         var pattern = settings.AppErrorPattern ?? MonitoringDefaults.AppErrorPattern;
         check.NotBlank($"{prefix}.{nameof(FleetLogging.AppErrorPattern)}", pattern);
         if (pattern.Length > 1024)
-            throw check.Fail($"{prefix}.{nameof(FleetLogging.AppErrorPattern)}", pattern, "a filter pattern of at most 1024 characters");
+            check.Reject($"{prefix}.{nameof(FleetLogging.AppErrorPattern)}", pattern, "a filter pattern of at most 1024 characters");
+        check.ThrowIfAny();
 
         MetricNamespace = MonitoringDefaults.MetricNamespacePrefix + NamespaceUnsafe().Replace(scope.Node.Path, "_");
         if (MetricNamespace.Length > 255) MetricNamespace = MetricNamespace[..255];

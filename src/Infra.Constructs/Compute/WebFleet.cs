@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
 using Amazon.CDK.AWS.EC2;
@@ -50,6 +49,9 @@ public sealed partial class WebFleet : Construct
     /// <summary>Log groups, error metric and agent settings; null when <see cref="WebFleetProps.Logs"/> turns them off.</summary>
     public FleetLogs? Logs { get; }
 
+    /// <summary>The props resolved: defaults applied, every value checked.</summary>
+    public WebFleetSettings Settings { get; }
+
     /// <summary>Effective minimum capacity.</summary>
     public int MinCapacity { get; }
 
@@ -71,99 +73,15 @@ public sealed partial class WebFleet : Construct
         var subnets = ServerSubnets(vpc, check);
         var securityGroup = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
 
-        var instanceTypeName = props.InstanceType ?? ComputeDefaults.InstanceType;
-        check.Matches(nameof(props.InstanceType), instanceTypeName, InstanceTypePattern(),
-            "an EC2 instance type: a family, a dot and a size (nano, micro, small, medium, large, xlarge, 2xlarge ... 48xlarge, metal, metal-24xl), such as t3.small or m7g.large");
-        check.Matches(nameof(props.AmiId), props.AmiId, AmiPattern(), "an AMI id such as ami-0abcdef1234567890");
-        if (props.AmiId is not null && props.MachineImage is not null)
-            throw check.Fail(nameof(props.AmiId), props.AmiId, "unset when MachineImage is given (give one image, not both)");
-        if (props.AmiIdsByRegion is { } byRegion)
-        {
-            if (props.AmiId is not null || props.MachineImage is not null)
-                throw check.Fail(nameof(props.AmiIdsByRegion), $"({byRegion.Count} regions)", "unset when AmiId or MachineImage is given (give one image source)");
-            if (byRegion.Count == 0)
-                throw check.Fail(nameof(props.AmiIdsByRegion), "(empty)", "at least one region → AMI id, or unset");
-            foreach (var (region, ami) in byRegion)
-            {
-                check.Matches($"{nameof(props.AmiIdsByRegion)}[{region}]", region, RegionPattern(), "a region name such as eu-west-1");
-                check.Matches($"{nameof(props.AmiIdsByRegion)}[{region}]", ami, AmiPattern(), "an AMI id such as ami-0abcdef1234567890");
-            }
-            var stackRegion = Stack.Of(this).Region;
-            if (!Token.IsUnresolved(stackRegion) && !byRegion.ContainsKey(stackRegion))
-                throw check.Fail(nameof(props.AmiIdsByRegion), string.Join(", ", byRegion.Keys),
-                    $"an image for the stack's region {stackRegion} (record one with tools/images)");
-        }
-
-        var min = props.MinCapacity ?? ComputeDefaults.MinCapacity;
-        var max = props.MaxCapacity ?? Math.Max(ComputeDefaults.MaxCapacity, min);
-        // Desired capacity is left to scaling unless set: a template value would reset it on every deploy.
-        var desired = props.DesiredCapacity;
-        check.InRange(nameof(props.MinCapacity), min, 0, 1000);
-        check.InRange(nameof(props.MaxCapacity), max, 0, 1000);
-        if (min > max)
-            throw check.Fail(nameof(props.MinCapacity), min, $"at most MaxCapacity ({max})");
-        if (desired is { } d && (d < min || d > max))
-            throw check.Fail(nameof(props.DesiredCapacity), desired, $"between MinCapacity ({min}) and MaxCapacity ({max})");
-
-        var processes = props.AppProcessCount ?? ComputeDefaults.AppProcessCount;
-        check.InRange(nameof(props.AppProcessCount), processes, 1, 32);
-        var basePort = props.AppBasePort ?? ComputeDefaults.AppBasePort;
-        check.InRange(nameof(props.AppBasePort), basePort, 1024, 65535 - processes + 1);
-        // On a WebSecurityGroups App group the port is the one it opens to the load balancer: given once. A different
-        // one would add a second rule through the target group and leave the groups' rule pointing at nothing.
         var groups = Security.WebSecurityGroups.Of(securityGroup);
-        var instancePort = props.InstancePort ?? groups?.InstancePort ?? ComputeDefaults.InstancePort;
-        check.Port(nameof(props.InstancePort), instancePort);
-        if (groups is not null && instancePort != groups.InstancePort)
-            throw check.Fail(nameof(props.InstancePort), instancePort, $"unset or {groups.InstancePort}, the port {groups.Node.Path} opens to the load balancer (set it once, in WebSecurityGroupsProps.InstancePort)");
-        if (instancePort >= basePort && instancePort < basePort + processes)
-            throw check.Fail(nameof(props.InstancePort), instancePort, $"a port outside the app processes' range {basePort}-{basePort + processes - 1}");
-        var healthPath = props.HealthCheckPath ?? ComputeDefaults.HealthCheckPath;
-        check.Matches(nameof(props.HealthCheckPath), healthPath, HealthPathPattern(), "a URL path starting with '/', of letters, digits and -._~/ only, at most 1024 characters");
-        var volume = props.RootVolumeGiB ?? ComputeDefaults.RootVolumeGiB;
-        check.InRange(nameof(props.RootVolumeGiB), volume, 8, 16384);
-        var grace = check.Seconds(nameof(props.HealthCheckGrace), props.HealthCheckGrace, 0, 7200) ?? ComputeDefaults.HealthCheckGraceSeconds;
-        var cpu = props.CpuTargetPercent ?? ComputeDefaults.CpuTargetPercent;
-        check.InRange(nameof(props.CpuTargetPercent), cpu, 0, 100);
-        _requestsPerTarget = props.RequestsPerTargetPerMinute ?? ComputeDefaults.RequestsPerTargetPerMinute;
-        check.InRange(nameof(props.RequestsPerTargetPerMinute), _requestsPerTarget, 0, 1_000_000);
-        var batch = props.RollingMaxBatchSize ?? ComputeDefaults.RollingMaxBatchSize;
-        check.InRange(nameof(props.RollingMaxBatchSize), batch, 1, 1000);
-        var signalTimeout = check.Minutes(nameof(props.SignalTimeout), props.SignalTimeout, 1, 60) ?? ComputeDefaults.SignalTimeoutMinutes;
-        var deregistration = check.Seconds(nameof(props.DeregistrationDelay), props.DeregistrationDelay, 0, 3600) ?? ComputeDefaults.DeregistrationDelaySeconds;
-        var envName = props.EnvironmentName ?? "default";
-        check.Matches(nameof(props.EnvironmentName), envName, NamePattern(), "1-32 letters, digits or hyphens");
-        check.Matches(nameof(props.Color), props.Color, NamePattern(), "1-32 letters, digits or hyphens");
-        check.NotBlank(nameof(props.RootDeviceName), props.RootDeviceName);
-        var strategy = props.UpdateStrategy ?? ComputeDefaults.UpdateStrategy;
-        if (!Enum.IsDefined(strategy))
-            throw check.Fail(nameof(props.UpdateStrategy), strategy, "InstanceRefresh or RollingUpdate");
-        var warmup = check.Seconds(nameof(props.InstanceWarmup), props.InstanceWarmup, 0, 3600) ?? ComputeDefaults.InstanceWarmupSeconds;
-        var refresh = strategy == FleetUpdateStrategy.InstanceRefresh ? RefreshSettings(props, check) : null;
-        if (strategy != FleetUpdateStrategy.RollingUpdate)
-        {
-            foreach (var (name, value) in new (string, int?)[] { (nameof(props.RollingMaxBatchSize), props.RollingMaxBatchSize), (nameof(props.RollingMinInService), props.RollingMinInService) })
-                if (value is not null)
-                    throw check.Fail(name, value, $"unset unless {nameof(props.UpdateStrategy)} is {nameof(FleetUpdateStrategy.RollingUpdate)}");
-        }
-        // Keep at least one server out of the batch; CloudFormation requires MinInstancesInService < MaxSize.
-        var minInService = props.RollingMinInService ?? Math.Max(0, Math.Min(min - batch, max - 1));
-        if (minInService < 0 || (max > 0 && minInService >= max))
-            throw check.Fail(nameof(props.RollingMinInService), minInService, $"from 0 to MaxCapacity - 1 ({Math.Max(0, max - 1)})");
-
-        var schedules = props.Schedules ?? [];
-        foreach (var s in schedules)
-        {
-            check.Matches($"{nameof(props.Schedules)}[].{nameof(FleetSchedule.Name)}", s.Name, NamePattern(), "1-32 letters, digits or hyphens");
-            check.Cron($"{nameof(props.Schedules)}[{s.Name}].{nameof(FleetSchedule.Cron)}", s.Cron);
-            if (s.MinCapacity is null && s.MaxCapacity is null && s.DesiredCapacity is null)
-                throw check.Fail($"{nameof(props.Schedules)}[{s.Name}]", "(no capacity)", "at least one of MinCapacity, DesiredCapacity, MaxCapacity");
-            if (s.MinCapacity is { } smin && s.MaxCapacity is { } smax && smin > smax)
-                throw check.Fail($"{nameof(props.Schedules)}[{s.Name}].{nameof(FleetSchedule.MinCapacity)}", smin, $"at most the schedule's MaxCapacity ({smax})");
-            check.Matches($"{nameof(props.Schedules)}[{s.Name}].{nameof(FleetSchedule.TimeZone)}", s.TimeZone, TimeZonePattern(), "an IANA time zone such as Europe/Berlin or UTC");
-        }
-        if (schedules.Select(s => s.Name).Distinct().Count() != schedules.Count)
-            throw check.Fail(nameof(props.Schedules), schedules.Select(s => s.Name), "schedules with distinct names");
+        var stackRegion = Stack.Of(this).Region;
+        var settings = WebFleetSettings.Resolve(props, check,
+            new WebFleetSettings.Context(groups?.InstancePort, groups?.Node.Path, Token.IsUnresolved(stackRegion) ? null : stackRegion));
+        check.ThrowIfAny();
+        Settings = settings;
+        var (min, max) = (settings.MinCapacity, settings.MaxCapacity);
+        var envName = settings.EnvironmentName;
+        _requestsPerTarget = settings.RequestsPerTargetPerMinute;
 
         MinCapacity = min;
         MaxCapacity = max;
@@ -174,7 +92,7 @@ public sealed partial class WebFleet : Construct
             Description = $"Web servers of {Node.Path}",
         });
         Role = role;
-        ParameterPrefix = $"/{envName}/web/";
+        ParameterPrefix = settings.ParameterPrefix;
         // Session Manager (instead of SSH keys) and Run Command, and nothing else of Systems Manager: not
         // AmazonSSMManagedInstanceCore, whose ssm:GetParameter(s) on * would let any server read every
         // parameter, the private key InstanceAccess stores included. These agent actions take no resource.
@@ -201,15 +119,15 @@ public sealed partial class WebFleet : Construct
             ],
         }));
         props.AppSecret?.GrantRead(role);
-        Logs = (props.Logs?.Enabled ?? true) ? new FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
+        Logs = settings.LogsEnabled ? new FleetLogs(this, "Logs", props.Logs ?? new(), role) : null;
 
-        var wait = (props.WaitForHealthySignal ?? true) && min > 0;
-        Bootstrap = new FleetBootstrapScript.Options(processes, basePort, instancePort, healthPath, envName, props.Color,
-            props.AppSecret?.SecretArn, props.InstallCodeDeployAgent ?? true, Logs?.Agent, SendsSignal: wait);
+        var wait = settings.WaitsForHealthySignal;
+        Bootstrap = new FleetBootstrapScript.Options(settings.AppProcessCount, settings.AppBasePort, settings.InstancePort, settings.HealthCheckPath, envName, settings.Color,
+            props.AppSecret?.SecretArn, settings.InstallCodeDeployAgent, Logs?.Agent, SendsSignal: wait);
         var userData = UserData.ForLinux();
         userData.AddCommands(FleetBootstrapScript.Render(Bootstrap));
 
-        var instanceType = new Ec2InstanceType(instanceTypeName);
+        var instanceType = new Ec2InstanceType(settings.InstanceType);
         var image = props.MachineImage
             ?? (props.AmiId is { } pinned
                 ? new PinnedImage(pinned)
@@ -237,8 +155,8 @@ public sealed partial class WebFleet : Construct
             [
                 new BlockDevice
                 {
-                    DeviceName = props.RootDeviceName ?? ComputeDefaults.RootDeviceName,
-                    Volume = BlockDeviceVolume.Ebs(volume, new EbsDeviceOptions
+                    DeviceName = settings.RootDeviceName,
+                    Volume = BlockDeviceVolume.Ebs(settings.RootVolumeGiB, new EbsDeviceOptions
                     {
                         VolumeType = EbsDeviceVolumeType.GP3,
                         Encrypted = true,
@@ -255,28 +173,28 @@ public sealed partial class WebFleet : Construct
             LaunchTemplate = LaunchTemplate,
             MinCapacity = min,
             MaxCapacity = max,
-            DesiredCapacity = desired,
+            DesiredCapacity = settings.DesiredCapacity,
             HealthChecks = HealthChecks.WithAdditionalChecks(new AdditionalHealthChecksOptions
             {
                 AdditionalTypes = [AdditionalHealthCheckType.ELB],
-                GracePeriod = Durations.Seconds(grace),
+                GracePeriod = Durations.Seconds(settings.HealthCheckGraceSeconds),
             }),
-            Signals = wait ? Signals.WaitForMinCapacity(new SignalsOptions { Timeout = Durations.Minutes(signalTimeout) }) : null,
+            Signals = wait ? Signals.WaitForMinCapacity(new SignalsOptions { Timeout = Durations.Minutes(settings.SignalTimeoutMinutes) }) : null,
             // A group without servers (MaxSize 0) has nothing to replace: no policy, so every warm <-> cold
             // transition, with or without an image change, is a plain update CloudFormation accepts.
-            UpdatePolicy = max == 0 || refresh is not null ? null : UpdatePolicy.RollingUpdate(new RollingUpdateOptions
+            UpdatePolicy = max == 0 || settings.Refresh is not null ? null : UpdatePolicy.RollingUpdate(new RollingUpdateOptions
             {
-                MaxBatchSize = batch,
-                MinInstancesInService = minInService,
-                PauseTime = wait ? Durations.Minutes(signalTimeout) : Durations.Minutes(1),
+                MaxBatchSize = settings.RollingMaxBatchSize,
+                MinInstancesInService = settings.RollingMinInService,
+                PauseTime = Durations.Minutes(wait ? settings.SignalTimeoutMinutes : ComputeDefaults.RollingPauseMinutesWithoutSignal),
                 WaitOnResourceSignals = wait,
                 SuspendProcesses = [ScalingProcess.HEALTH_CHECK, ScalingProcess.REPLACE_UNHEALTHY, ScalingProcess.AZ_REBALANCE, ScalingProcess.ALARM_NOTIFICATION, ScalingProcess.SCHEDULED_ACTIONS],
             }),
-            DefaultInstanceWarmup = Durations.Seconds(warmup),
+            DefaultInstanceWarmup = Durations.Seconds(settings.InstanceWarmupSeconds),
             GroupMetrics = [GroupMetrics.All()],
         });
-        UpdateStrategy = max == 0 ? null : strategy;
-        _refresh = max > 0 ? refresh : null;
+        UpdateStrategy = max == 0 ? null : settings.UpdateStrategy;
+        _refresh = max > 0 ? settings.Refresh : null;
         ApplyInstanceRefresh();
         if (wait)
         {
@@ -284,10 +202,10 @@ public sealed partial class WebFleet : Construct
             userData.AddSignalOnExitCommand(AutoScalingGroup);
         }
 
-        if (cpu > 0 && max > 0)
-            AutoScalingGroup.ScaleOnCpuUtilization("CpuTracking", new CpuUtilizationScalingProps { TargetUtilizationPercent = cpu });
+        if (settings.CpuTargetPercent > 0 && max > 0)
+            AutoScalingGroup.ScaleOnCpuUtilization("CpuTracking", new CpuUtilizationScalingProps { TargetUtilizationPercent = settings.CpuTargetPercent });
 
-        foreach (var s in schedules)
+        foreach (var s in settings.Schedules)
         {
             AutoScalingGroup.ScaleOnSchedule(s.Name, new BasicScheduledActionProps
             {
@@ -302,18 +220,18 @@ public sealed partial class WebFleet : Construct
         TargetGroup = new ApplicationTargetGroup(this, "TargetGroup", new ApplicationTargetGroupProps
         {
             Vpc = vpc,
-            Port = instancePort,
+            Port = settings.InstancePort,
             Protocol = ApplicationProtocol.HTTP,
             TargetType = TargetType.INSTANCE,
-            DeregistrationDelay = Durations.Seconds(deregistration),
+            DeregistrationDelay = Durations.Seconds(settings.DeregistrationDelaySeconds),
             HealthCheck = new ElbHealthCheck
             {
-                Path = healthPath,
-                HealthyHttpCodes = "200",
-                Interval = Durations.Seconds(15),
-                Timeout = Durations.Seconds(5),
-                HealthyThresholdCount = 2,
-                UnhealthyThresholdCount = 3,
+                Path = settings.HealthCheckPath,
+                HealthyHttpCodes = ComputeDefaults.HealthyHttpCodes,
+                Interval = Durations.Seconds(ComputeDefaults.HealthCheckIntervalSeconds),
+                Timeout = Durations.Seconds(ComputeDefaults.HealthCheckTimeoutSeconds),
+                HealthyThresholdCount = ComputeDefaults.HealthyThresholdCount,
+                UnhealthyThresholdCount = ComputeDefaults.UnhealthyThresholdCount,
             },
         });
         AutoScalingGroup.AttachToApplicationTargetGroup(TargetGroup);
@@ -346,29 +264,7 @@ public sealed partial class WebFleet : Construct
 
     private const int MaxRefreshAlarms = 10;
     private readonly List<Amazon.CDK.AWS.CloudWatch.IAlarm> _refreshAlarms = [];
-    private readonly RefreshPlan? _refresh;
-
-    private sealed record RefreshPlan(int MinHealthy, int MaxHealthy, int[] Checkpoints, int CheckpointDelayMinutes, int BakeMinutes);
-
-    private static RefreshPlan RefreshSettings(WebFleetProps props, PropChecks check)
-    {
-        var minHealthy = props.RefreshMinHealthyPercent ?? ComputeDefaults.RefreshMinHealthyPercent;
-        check.InRange(nameof(props.RefreshMinHealthyPercent), minHealthy, 0, 100);
-        var maxHealthy = props.RefreshMaxHealthyPercent ?? ComputeDefaults.RefreshMaxHealthyPercent;
-        check.InRange(nameof(props.RefreshMaxHealthyPercent), maxHealthy, 100, 200);
-        if (maxHealthy - minHealthy > 100)
-            throw check.Fail(nameof(props.RefreshMaxHealthyPercent), maxHealthy, $"at most {nameof(props.RefreshMinHealthyPercent)} + 100 ({minHealthy + 100})");
-        if (minHealthy == 100 && maxHealthy == 100)
-            throw check.Fail(nameof(props.RefreshMaxHealthyPercent), maxHealthy, $"above 100 when {nameof(props.RefreshMinHealthyPercent)} is 100 (else no server can be replaced)");
-        var checkpoints = props.RefreshCheckpointPercentages?.ToArray() ?? [];
-        if (checkpoints.Length > 0 && (checkpoints.Any(c => c is < 1 or > 100) || checkpoints.Zip(checkpoints.Skip(1)).Any(p => p.First >= p.Second) || checkpoints[^1] != 100))
-            throw check.Fail(nameof(props.RefreshCheckpointPercentages), checkpoints, "ascending unique percentages from 1 to 100, the last one 100");
-        if (checkpoints.Length == 0 && props.RefreshCheckpointDelay is not null)
-            throw check.Fail(nameof(props.RefreshCheckpointDelay), props.RefreshCheckpointDelay.ToHumanString(), $"unset unless {nameof(props.RefreshCheckpointPercentages)} is set");
-        var delay = check.Minutes(nameof(props.RefreshCheckpointDelay), props.RefreshCheckpointDelay, 0, 2880) ?? ComputeDefaults.RefreshCheckpointDelayMinutes;
-        var bake = check.Minutes(nameof(props.RefreshBake), props.RefreshBake, 0, 2880) ?? ComputeDefaults.RefreshBakeMinutes;
-        return new RefreshPlan(minHealthy, maxHealthy, checkpoints, delay, bake);
-    }
+    private readonly FleetRefreshPlan? _refresh;
 
     /// <summary>
     /// Sets the AutoScalingInstanceRefresh update policy on the CloudFormation resource, again whenever an alarm
@@ -398,8 +294,8 @@ public sealed partial class WebFleet : Construct
                     MaxHealthyPercentage = plan.MaxHealthy,
                     // Servers already on the new launch template (a repeated or resumed refresh) are kept.
                     SkipMatching = true,
-                    CheckpointPercentages = plan.Checkpoints.Length > 0 ? plan.Checkpoints.Select(c => (double)c).ToArray() : null,
-                    CheckpointDelay = plan.Checkpoints.Length > 0 ? plan.CheckpointDelayMinutes * 60 : null,
+                    CheckpointPercentages = plan.Checkpoints.Count > 0 ? plan.Checkpoints.Select(c => (double)c).ToArray() : null,
+                    CheckpointDelay = plan.Checkpoints.Count > 0 ? plan.CheckpointDelayMinutes * 60 : null,
                     BakeTime = plan.BakeMinutes > 0 ? plan.BakeMinutes * 60 : null,
                     AlarmSpecification = _refreshAlarms.Count == 0 ? null : new CfnAutoScalingInstanceRefreshAlarmSpecification
                     {
@@ -458,23 +354,6 @@ public sealed partial class WebFleet : Construct
         };
     }
 
-    // The family is free-form (new ones appear every year); the size is one of EC2's, so a typo such as
-    // t3.mediun fails here instead of at deploy time.
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]?xlarge|metal|metal-[1-9][0-9]?xl)$")]
-    private static partial Regex InstanceTypePattern();
-
-    [GeneratedRegex(@"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")]
-    private static partial Regex AmiPattern();
-
-    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")]
-    private static partial Regex RegionPattern();
-
-    [GeneratedRegex(@"^/[A-Za-z0-9\-._~/]{0,1023}$")]
-    private static partial Regex HealthPathPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
-    private static partial Regex NamePattern();
-
     // The servers' subnets: private with egress (NAT); without NAT, the isolated group a network with
     // endpoints only names "private" (ProductionNetwork.PrivateSubnetGroupName), never a database group.
     private static SubnetSelection ServerSubnets(IVpc vpc, PropChecks check)
@@ -484,10 +363,8 @@ public sealed partial class WebFleet : Construct
         var group = Network.ProductionNetwork.PrivateSubnetGroupName;
         if (vpc.IsolatedSubnets.Any(s => s.Node.Id.StartsWith(group + "Subnet", StringComparison.Ordinal)))
             return new SubnetSelection { SubnetGroupName = group };
-        throw check.Fail(nameof(WebFleetProps.Vpc), vpc.Node.Path,
+        check.Reject(nameof(WebFleetProps.Vpc), vpc.Node.Path,
             $"a VPC with private subnets: with egress (NAT), or isolated ones in a group named '{group}' (ProductionNetwork with Egress = EndpointsOnly)");
+        return new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS };
     }
-
-    [GeneratedRegex(@"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+)*$")]
-    private static partial Regex TimeZonePattern();
 }

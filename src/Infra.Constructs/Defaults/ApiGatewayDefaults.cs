@@ -17,6 +17,8 @@ public static class ApiGatewayDefaults
     public const int CacheTtlSeconds = 300;
     /// <summary>How long access and execution logs are kept (a year: Control Tower CT.CLOUDWATCH.PR.2).</summary>
     public const RetentionDays LogRetention = RetentionDays.ONE_YEAR;
+    /// <summary>Execution logs at INFO: each request's integration call and errors (data tracing stays off).</summary>
+    public const Amazon.CDK.AWS.APIGateway.MethodLoggingLevel ExecutionLogLevel = Amazon.CDK.AWS.APIGateway.MethodLoggingLevel.INFO;
     /// <summary>Account-wide limit of API Gateway's steady-state rate (requests per second, per region).</summary>
     public const double MaxThrottlingRateLimit = 10000;
     /// <summary>Account-wide limit of API Gateway's burst (requests, per region).</summary>

@@ -49,4 +49,20 @@ public static class ComputeDefaults
     public const int DeregistrationDelaySeconds = 30;
     /// <summary>No bake after the last server of an instance refresh: the checkpoints and alarms already watch.</summary>
     public const int RefreshBakeMinutes = 0;
+
+    /// <summary>Environment name when none is given (app config and the parameter prefix <c>/default/web/</c>).</summary>
+    public const string EnvironmentName = "default";
+
+    /// <summary>Target group health check: seconds between checks (a failing server leaves within interval × unhealthy count).</summary>
+    public const int HealthCheckIntervalSeconds = 15;
+    /// <summary>Target group health check: seconds to wait for an answer.</summary>
+    public const int HealthCheckTimeoutSeconds = 5;
+    /// <summary>Target group health check: successes before a server gets traffic.</summary>
+    public const int HealthyThresholdCount = 2;
+    /// <summary>Target group health check: failures before a server loses traffic.</summary>
+    public const int UnhealthyThresholdCount = 3;
+    /// <summary>The only status the health check accepts: the placeholder app's 503 keeps a server without a revision out.</summary>
+    public const string HealthyHttpCodes = "200";
+    /// <summary>Rolling update without signals: the pause between batches.</summary>
+    public const int RollingPauseMinutesWithoutSignal = 1;
 }

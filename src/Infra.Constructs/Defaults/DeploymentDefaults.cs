@@ -11,4 +11,6 @@ public static class DeploymentDefaults
     public const int WarmCapacity = 1;
     /// <summary>Old revision versions kept 90 days: enough to redeploy any recent release, then they expire.</summary>
     public const int NoncurrentRevisionRetentionDays = 90;
+    /// <summary>Days before an unfinished multipart upload is removed from the revision bucket.</summary>
+    public const int AbortIncompleteUploadDays = 7;
 }

@@ -48,7 +48,7 @@ public sealed class BlueGreenFleets : Construct
         lb.Route(
             [new WeightedTarget(Blue.TargetGroup, Traffic.WeightOf(TrafficColor.Blue)),
              new WeightedTarget(Green.TargetGroup, Traffic.WeightOf(TrafficColor.Green))],
-            Traffic.StickinessSeconds > 0 ? Durations.Seconds(Traffic.StickinessSeconds) : null);
+            Traffic.Stickiness);
         Blue.ScaleOnRequests();
         Green.ScaleOnRequests();
     }

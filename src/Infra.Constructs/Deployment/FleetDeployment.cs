@@ -42,7 +42,7 @@ public sealed class FleetDeployment : Construct
         var application = check.Required(nameof(props.Application), props.Application);
         var revisions = check.Required(nameof(props.Revisions), props.Revisions);
         if (props.Alarms is { } given && given.Fleet != fleet)
-            throw check.Fail(nameof(props.Alarms), given.Node.Path, $"the alarms of {fleet.Node.Path} (FleetAlarmsProps.Fleet), not of {given.Fleet.Node.Path}");
+            check.Reject(nameof(props.Alarms), given.Node.Path, $"the alarms of {fleet.Node.Path} (FleetAlarmsProps.Fleet), not of {given.Fleet.Node.Path}");
         _fleet = fleet;
 
         var mode = props.Config ?? RollingConfig.OneAtATime;
@@ -57,6 +57,7 @@ public sealed class FleetDeployment : Construct
                 var percent = props.MinimumHealthyHostsArePercent ?? false;
                 if (percent) check.InRange(nameof(props.MinimumHealthyHosts), n, 1, 99);
                 else check.InRange(nameof(props.MinimumHealthyHosts), n, 0, Math.Max(0, fleet.MaxCapacity - 1));
+                check.ThrowIfAny();
                 config = new ServerDeploymentConfig(this, "Config", new ServerDeploymentConfigProps
                 {
                     MinimumHealthyHosts = percent ? MinimumHealthyHosts.Percentage(n) : MinimumHealthyHosts.Count(n),
@@ -66,7 +67,8 @@ public sealed class FleetDeployment : Construct
                 throw check.Fail(nameof(props.Config), mode, "OneAtATime, HalfAtATime, AllAtOnce or Custom");
         }
         if (mode != RollingConfig.Custom && props.MinimumHealthyHosts is not null)
-            throw check.Fail(nameof(props.MinimumHealthyHosts), props.MinimumHealthyHosts, "unset unless Config is Custom");
+            check.Reject(nameof(props.MinimumHealthyHosts), props.MinimumHealthyHosts, "unset unless Config is Custom");
+        check.ThrowIfAny();
 
         revisions.GrantReadRevisions(fleet.Role);
 

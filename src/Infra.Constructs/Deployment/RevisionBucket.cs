@@ -30,8 +30,9 @@ public sealed class RevisionBucket : Construct
         // Without this flag the CDK lets the logging service in through an ACL on a log bucket of the
         // app: that fails (as a jsii trace) on a bucket with ACLs disabled and turns them on elsewhere.
         if (props.ServerAccessLogsBucket is Bucket logs && FeatureFlags.Of(logs).IsEnabled(LogsPolicyFlag) != true)
-            throw check.Fail(nameof(props.ServerAccessLogsBucket), logs.Node.Path,
+            check.Reject(nameof(props.ServerAccessLogsBucket), logs.Node.Path,
                 $"an imported bucket, or a bucket of an app that sets the feature flag {LogsPolicyFlag} to true");
+        check.ThrowIfAny();
         Bucket = new Bucket(this, "Bucket", new BucketProps
         {
             Versioned = true,
@@ -48,7 +49,7 @@ public sealed class RevisionBucket : Construct
             LifecycleRules =
             [
                 new LifecycleRule { Id = "expire-old-revisions", NoncurrentVersionExpiration = Durations.Days(days) },
-                new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(7) },
+                new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(Defaults.DeploymentDefaults.AbortIncompleteUploadDays) },
             ],
         });
         // Object events go to EventBridge (e.g. to start a deployment when a revision lands).

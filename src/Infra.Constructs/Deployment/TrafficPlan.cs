@@ -25,8 +25,11 @@ public sealed record TrafficPlan
     /// </summary>
     public int WarmCapacity { get; init; } = Defaults.DeploymentDefaults.WarmCapacity;
 
-    /// <summary>Keep each client on the color it first reached for this many seconds (1-604800), or 0 for off. Default: 0.</summary>
-    public int StickinessSeconds { get; init; }
+    /// <summary>
+    /// Keep each client on the color it first reached for this long: whole seconds from 1 second to 7 days (the
+    /// load balancer's target-group stickiness). Default: off.
+    /// </summary>
+    public Amazon.CDK.Duration? Stickiness { get; init; }
 
     /// <summary>The color without (or with the canary share of) traffic.</summary>
     public TrafficColor OtherColor => ActiveColor == TrafficColor.Blue ? TrafficColor.Green : TrafficColor.Blue;
@@ -45,12 +48,13 @@ public sealed record TrafficPlan
     {
         var check = new PropChecks(constructPath, nameof(TrafficPlan));
         if (!Enum.IsDefined(ActiveColor))
-            throw check.Fail(nameof(ActiveColor), ActiveColor, "Blue or Green");
+            check.Reject(nameof(ActiveColor), ActiveColor, "Blue or Green");
         check.InRange(nameof(CanaryPercent), CanaryPercent, 0, 100);
-        check.InRange(nameof(StickinessSeconds), StickinessSeconds, 0, 604800);
+        check.Seconds(nameof(Stickiness), Stickiness, 1, 604800);
         if (!Enum.IsDefined(IdleCapacity))
-            throw check.Fail(nameof(IdleCapacity), IdleCapacity, "ScaleToZero, Warm or Ready");
+            check.Reject(nameof(IdleCapacity), IdleCapacity, "ScaleToZero, Warm or Ready");
         check.InRange(nameof(WarmCapacity), WarmCapacity, 1, 100);
+        check.ThrowIfAny();
     }
 
     /// <summary>Parses a color name (case-insensitive), for configuration and context values.</summary>

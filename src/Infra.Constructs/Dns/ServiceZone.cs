@@ -28,6 +28,7 @@ public sealed class ServiceZone : Construct
         var check = new PropChecks(this, nameof(ServiceZoneProps));
         var name = check.Required(nameof(props.ZoneName), props.ZoneName);
         check.DomainName(nameof(props.ZoneName), name);
+        check.ThrowIfAny();
         var zone = new PublicHostedZone(this, "Zone", new PublicHostedZoneProps { ZoneName = name.ToLowerInvariant(), Comment = $"Managed by {Node.Path}" });
         // A deleted zone cannot be recovered, and a new one gets new name servers: the delegation would break.
         zone.ApplyRemovalPolicy(RemovalPolicy.RETAIN);

@@ -36,13 +36,14 @@ public sealed partial class WebDomain : Construct
         var zoneName = check.Required(nameof(props.ZoneName), props.ZoneName);
         check.DomainName(nameof(props.ZoneName), zoneName);
         if (!IsWithin(domain, zoneName))
-            throw check.Fail(nameof(props.DomainName), domain, $"{zoneName} or a name below it (the certificate is validated in that zone)");
+            check.Reject(nameof(props.DomainName), domain, $"{zoneName} or a name below it (the certificate is validated in that zone)");
         foreach (var alt in props.AlternativeNames ?? [])
         {
             check.DomainName(nameof(props.AlternativeNames), alt.StartsWith("*.", StringComparison.Ordinal) ? alt[2..] : alt);
             if (!IsWithin(alt.TrimStart('*', '.'), zoneName))
-                throw check.Fail(nameof(props.AlternativeNames), alt, $"names within {zoneName}");
+                check.Reject(nameof(props.AlternativeNames), alt, $"names within {zoneName}");
         }
+        check.ThrowIfAny();
         DomainName = domain.ToLowerInvariant();
 
         if (props.HostedZone is { } given)
@@ -62,6 +63,7 @@ public sealed partial class WebDomain : Construct
                 case HostedZoneSource.Import:
                     var zoneId = check.Required(nameof(props.HostedZoneId), props.HostedZoneId);
                     check.Matches(nameof(props.HostedZoneId), zoneId, ZoneIdPattern(), "a Route 53 zone id such as Z0123456789ABCDEFGHIJ");
+                    check.ThrowIfAny();
                     Zone = HostedZone.FromHostedZoneAttributes(this, "Zone", new HostedZoneAttributes { HostedZoneId = zoneId, ZoneName = zoneName });
                     break;
                 case HostedZoneSource.Lookup:

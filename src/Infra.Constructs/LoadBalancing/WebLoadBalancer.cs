@@ -49,6 +49,16 @@ public sealed partial class WebLoadBalancer : Construct
         var sg = check.Required(nameof(props.SecurityGroup), props.SecurityGroup);
         var retention = check.Days(nameof(props.AccessLogRetention), props.AccessLogRetention, 1, 3650) ?? LoadBalancerDefaults.AccessLogRetentionDays;
         var idle = check.Seconds(nameof(props.IdleTimeout), props.IdleTimeout, 1, 4000) ?? LoadBalancerDefaults.IdleTimeoutSeconds;
+        var firewall = props.Firewall ?? WebFirewall.None;
+        if (!Enum.IsDefined(firewall))
+            check.Reject(nameof(props.Firewall), firewall, "None or AwsManagedRules");
+        check.Matches(nameof(props.WebAclArn), props.WebAclArn, Security.ManagedRulesWebAcl.RegionalArnPattern(), Security.ManagedRulesWebAcl.RegionalArnDescription);
+        if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
+            check.Reject(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per load balancer)");
+        var rateLimit = Security.ManagedRulesWebAcl.RateLimit(check, nameof(props.FirewallRateLimit), props.FirewallRateLimit, firewall == WebFirewall.AwsManagedRules);
+        if (props.Certificate is null && props.SslPolicy is not null)
+            check.Reject(nameof(props.SslPolicy), props.SslPolicy, "unset unless a Certificate is given");
+        check.ThrowIfAny();
 
         LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
         {
@@ -64,13 +74,6 @@ public sealed partial class WebLoadBalancer : Construct
             DesyncMitigationMode = DesyncMitigationMode.DEFENSIVE,
         });
 
-        var firewall = props.Firewall ?? WebFirewall.None;
-        if (!Enum.IsDefined(firewall))
-            throw check.Fail(nameof(props.Firewall), firewall, "None or AwsManagedRules");
-        check.Matches(nameof(props.WebAclArn), props.WebAclArn, Security.ManagedRulesWebAcl.RegionalArnPattern(), Security.ManagedRulesWebAcl.RegionalArnDescription);
-        if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
-            throw check.Fail(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per load balancer)");
-        var rateLimit = Security.ManagedRulesWebAcl.RateLimit(check, nameof(props.FirewallRateLimit), props.FirewallRateLimit, firewall == WebFirewall.AwsManagedRules);
         var aclArn = props.WebAclArn ?? (firewall == WebFirewall.AwsManagedRules ? Security.ManagedRulesWebAcl.Create(this, Node.Path, rateLimit).AttrArn : null);
         if (aclArn is not null)
             Security.ManagedRulesWebAcl.Associate(this, LoadBalancer.LoadBalancerArn, aclArn);
@@ -88,8 +91,8 @@ public sealed partial class WebLoadBalancer : Construct
                 RemovalPolicy = RemovalPolicy.RETAIN,
                 LifecycleRules =
                 [
-                    new LifecycleRule { Id = "expire-access-logs", Expiration = Durations.Days(retention), NoncurrentVersionExpiration = Durations.Days(7) },
-                    new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(7) },
+                    new LifecycleRule { Id = "expire-access-logs", Expiration = Durations.Days(retention), NoncurrentVersionExpiration = Durations.Days(LoadBalancerDefaults.AccessLogNoncurrentDays) },
+                    new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(LoadBalancerDefaults.AbortIncompleteUploadDays) },
                 ],
             });
             Storage.BucketEvents.SendToEventBridge(bucket);
@@ -102,7 +105,7 @@ public sealed partial class WebLoadBalancer : Construct
             Https = true;
             ServingListener = LoadBalancer.AddListener("Https", new BaseApplicationListenerProps
             {
-                Port = 443,
+                Port = LoadBalancerDefaults.HttpsPort,
                 Protocol = ApplicationProtocol.HTTPS,
                 Certificates = [ListenerCertificate.FromCertificateManager(certificate)],
                 SslPolicy = props.SslPolicy ?? SslPolicy.RECOMMENDED_TLS,
@@ -111,19 +114,17 @@ public sealed partial class WebLoadBalancer : Construct
             });
             RedirectListener = LoadBalancer.AddListener("HttpRedirect", new BaseApplicationListenerProps
             {
-                Port = 80,
+                Port = LoadBalancerDefaults.HttpPort,
                 Protocol = ApplicationProtocol.HTTP,
                 Open = false,
-                DefaultAction = ListenerAction.Redirect(new RedirectOptions { Protocol = "HTTPS", Port = "443", Permanent = true }),
+                DefaultAction = ListenerAction.Redirect(new RedirectOptions { Protocol = "HTTPS", Port = LoadBalancerDefaults.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), Permanent = true }),
             });
         }
         else
         {
-            if (props.SslPolicy is not null)
-                throw check.Fail(nameof(props.SslPolicy), props.SslPolicy, "unset unless a Certificate is given");
             ServingListener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps
             {
-                Port = 80,
+                Port = LoadBalancerDefaults.HttpPort,
                 Protocol = ApplicationProtocol.HTTP,
                 Open = false,
                 DefaultAction = NoRoute(),
@@ -148,9 +149,10 @@ public sealed partial class WebLoadBalancer : Construct
         foreach (var t in targets)
             check.InRange("targets[].Weight", t.Weight, 0, 999);
         if (targets.All(t => t.Weight == 0))
-            throw check.Fail("targets[].Weight", targets.Select(t => t.Weight), "weights with at least one above zero (all zero would send traffic nowhere)");
+            check.Reject("targets[].Weight", targets.Select(t => t.Weight), "weights with at least one above zero (all zero would send traffic nowhere)");
         if (stickiness is not null && targets.Count == 1)
-            throw check.Fail("stickiness", stickiness.ToHumanString(), "unset with a single target group (stickiness applies between weighted groups)");
+            check.Reject("stickiness", stickiness.ToHumanString(), "unset with a single target group (stickiness applies between weighted groups)");
+        check.ThrowIfAny();
 
         var action = targets.Count == 1
             ? ListenerAction.Forward([targets[0].TargetGroup])

@@ -13,32 +13,38 @@ public sealed partial record AlarmSubscription(SubscriptionProtocol Protocol, st
     public static AlarmSubscription Https(string url) => new(SubscriptionProtocol.Https, url);
 
     /// <summary>
-    /// Checks every subscription; throws <see cref="InvalidPropException"/> for
-    /// <c>{property}[i]</c> naming the rejected endpoint.
+    /// Checks every subscription; collects an <see cref="InvalidPropException"/> in <paramref name="check"/> for
+    /// each <c>{property}[i]</c>, naming the rejected endpoint.
     /// </summary>
     public static void Validate(PropChecks check, string property, IReadOnlyList<AlarmSubscription> subscriptions)
     {
         for (var i = 0; i < subscriptions.Count; i++)
         {
-            var s = subscriptions[i] ?? throw check.Fail($"{property}[{i}]", null, "a subscription (AlarmSubscription.Email or AlarmSubscription.Https)");
+            var s = subscriptions[i];
+            if (s is null)
+            {
+                check.Reject($"{property}[{i}]", null, "a subscription (AlarmSubscription.Email or AlarmSubscription.Https)");
+                continue;
+            }
             var name = $"{property}[{i}].{nameof(Endpoint)}";
             switch (s.Protocol)
             {
                 case SubscriptionProtocol.Email:
                     if (string.IsNullOrWhiteSpace(s.Endpoint) || s.Endpoint.Length > 254 || !EmailPattern().IsMatch(s.Endpoint))
-                        throw check.Fail(name, s.Endpoint, "an e-mail address such as ops@example.com (one address, no display name, at most 254 characters)");
+                        check.Reject(name, s.Endpoint, "an e-mail address such as ops@example.com (one address, no display name, at most 254 characters)");
                     break;
                 case SubscriptionProtocol.Https:
                     if (!IsHttpsUrl(s.Endpoint))
-                        throw check.Fail(name, s.Endpoint, "an absolute https:// URL with a host, such as https://alerts.example.com/hooks/prod (no user or password in the URL: SNS keeps it in the template)");
+                        check.Reject(name, s.Endpoint, "an absolute https:// URL with a host, such as https://alerts.example.com/hooks/prod (no user or password in the URL: SNS keeps it in the template)");
                     break;
                 default:
-                    throw check.Fail($"{property}[{i}].{nameof(Protocol)}", s.Protocol, "Email or Https");
+                    check.Reject($"{property}[{i}].{nameof(Protocol)}", s.Protocol, "Email or Https");
+                    break;
             }
         }
-        var duplicates = subscriptions.GroupBy(s => (s.Protocol, s.Endpoint.ToLowerInvariant())).Where(g => g.Count() > 1).Select(g => g.First().Endpoint).ToList();
+        var duplicates = subscriptions.Where(s => s?.Endpoint is not null).GroupBy(s => (s.Protocol, s.Endpoint.ToLowerInvariant())).Where(g => g.Count() > 1).Select(g => g.First().Endpoint).ToList();
         if (duplicates.Count > 0)
-            throw check.Fail(property, duplicates, "each endpoint once (SNS keeps one subscription per endpoint)");
+            check.Reject(property, duplicates, "each endpoint once (SNS keeps one subscription per endpoint)");
     }
 
     private static bool IsHttpsUrl(string? text) =>

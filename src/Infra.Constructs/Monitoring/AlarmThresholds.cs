@@ -54,7 +54,7 @@ public sealed record AlarmThresholds
         check.InRange($"{prefix}.{nameof(Max5xxPercent)}", Max5xxPercent, 0.1, 100);
         check.InRange($"{prefix}.{nameof(Max4xxPercent)}", Max4xxPercent, 1, 100);
         if (MaxP99Latency is { } p99 && (P99 < 0.01 || P99 > 60))
-            throw check.Fail($"{prefix}.{nameof(MaxP99Latency)}", p99.ToHumanString(), "a Duration from 10 milliseconds to 60 seconds, e.g. Duration.Seconds(2)");
+            check.Reject($"{prefix}.{nameof(MaxP99Latency)}", p99.ToHumanString(), "a Duration from 10 milliseconds to 60 seconds, e.g. Duration.Seconds(2)");
         check.InRange($"{prefix}.{nameof(MaxUnhealthyHosts)}", MaxUnhealthyHosts, 1, 1000);
         check.InRange($"{prefix}.{nameof(MaxCpuPercent)}", MaxCpuPercent, 1, 100);
         check.InRange($"{prefix}.{nameof(MaxMemoryPercent)}", MaxMemoryPercent, 1, 100);

@@ -45,7 +45,8 @@ public sealed partial class FleetAlarms : Construct
         Thresholds.Validate(check, nameof(props.Thresholds));
         check.Matches(nameof(props.Name), props.Name, NamePattern(), "1-100 characters without line breaks");
         if (!IsRouted(Fleet))
-            throw check.Fail(nameof(props.Fleet), Fleet.Node.Path, RoutedFleet);
+            check.Reject(nameof(props.Fleet), Fleet.Node.Path, RoutedFleet);
+        check.ThrowIfAny();
 
         var name = props.Name ?? Fleet.Node.Path;
         var t = Thresholds;

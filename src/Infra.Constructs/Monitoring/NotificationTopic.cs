@@ -38,6 +38,7 @@ public sealed partial class NotificationTopic : Construct
         var displayName = props.DisplayName ?? Node.Path.Replace('/', ' ');
         if (displayName.Length > 100) displayName = displayName[^100..].TrimStart();
         check.Matches(nameof(props.DisplayName), displayName, DisplayNamePattern(), "1-100 characters without line breaks");
+        check.ThrowIfAny();
 
         Key = props.Key ?? MonitoringKeys.Create(this, "Key", $"Encrypts the notification topic and logs of {Node.Path}");
         var topic = new Topic(this, "Topic", new TopicProps

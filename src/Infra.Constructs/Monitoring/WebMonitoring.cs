@@ -79,7 +79,7 @@ public sealed partial class WebMonitoring : Construct
         var subscriptions = props.Subscriptions ?? [];
         AlarmSubscription.Validate(check, nameof(props.Subscriptions), subscriptions);
         if (props.Topic is not null && props.Subscriptions is not null)
-            throw check.Fail(nameof(props.Subscriptions), subscriptions.Select(s => s.Endpoint), "unset when Topic is given (subscribe on that topic)");
+            check.Reject(nameof(props.Subscriptions), subscriptions.Select(s => s.Endpoint), "unset when Topic is given (subscribe on that topic)");
         _fleets = (props.Fleets ?? []).ToList();
         for (var i = 0; i < _fleets.Count; i++)
         {
@@ -94,10 +94,11 @@ public sealed partial class WebMonitoring : Construct
         for (var i = 0; i < natIds.Count; i++)
             check.NotBlank($"{nameof(props.NatGatewayIds)}[{i}]", natIds[i] ?? "");
         if (natIds.Distinct().Count() != natIds.Count)
-            throw check.Fail(nameof(props.NatGatewayIds), natIds, "distinct NAT gateway ids");
+            check.Reject(nameof(props.NatGatewayIds), natIds, "distinct NAT gateway ids");
         check.Matches(nameof(props.DashboardName), props.DashboardName, DashboardNamePattern(), "1-255 letters, digits, - or _");
         EnvironmentName = props.EnvironmentName ?? _fleets.FirstOrDefault()?.Bootstrap.EnvironmentName ?? Stack.Of(this).StackName;
         check.Matches(nameof(props.EnvironmentName), EnvironmentName, EnvironmentPattern(), "1-64 characters without line breaks");
+        check.ThrowIfAny();
 
         Notifications = props.Topic ?? new NotificationTopic(this, "Topic", new NotificationTopicProps
         {
@@ -192,6 +193,7 @@ public sealed partial class WebMonitoring : Construct
         var check = new PropChecks(this, nameof(WebMonitoring) + "." + nameof(AddSection));
         check.Required("section", section);
         check.NotBlank(nameof(MonitoringSection.Title), section.Title ?? "");
+        check.ThrowIfAny();
         if (section.Widgets is null || section.Widgets.Any(w => w is null))
             throw check.Fail(nameof(MonitoringSection.Widgets), null, "a list of widgets (may be empty)");
         if (section.Alarms is null || section.Alarms.Any(a => a is null))

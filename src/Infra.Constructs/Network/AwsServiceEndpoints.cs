@@ -38,12 +38,13 @@ public sealed partial class AwsServiceEndpoints : Construct, Security.IAwsServic
         var vpc = check.Required(nameof(props.Vpc), props.Vpc);
         var services = props.Services ?? NetworkDefaults.ServerEndpointServices;
         if (services.Count == 0)
-            throw check.Fail(nameof(props.Services), services, "at least one service name, or unset for the servers' default set");
+            check.Reject(nameof(props.Services), services, "at least one service name, or unset for the servers' default set");
         foreach (var name in services)
             if (name is null || !ServiceName().IsMatch(name) || name.StartsWith("com.", StringComparison.Ordinal))
-                throw check.Fail(nameof(props.Services), name, "endpoint service names such as ssm or codedeploy-commands-secure (the part after com.amazonaws.<region>.)");
+                check.Reject(nameof(props.Services), name, "endpoint service names such as ssm or codedeploy-commands-secure (the part after com.amazonaws.<region>.)");
         if (services.Distinct().Count() != services.Count)
-            throw check.Fail(nameof(props.Services), services, "each service once");
+            check.Reject(nameof(props.Services), services, "each service once");
+        check.ThrowIfAny();
 
         var group = new SecurityGroup(this, "SecurityGroup", new SecurityGroupProps
         {

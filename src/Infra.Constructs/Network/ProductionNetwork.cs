@@ -38,7 +38,7 @@ public sealed partial class ProductionNetwork : Construct
         var check = new PropChecks(this, nameof(ProductionNetworkProps));
 
         var cidrText = props.Cidr ?? NetworkDefaults.Cidr;
-        var cidr = check.CidrBlock(nameof(props.Cidr), cidrText)!.Value;
+        var cidr = check.CidrBlock(nameof(props.Cidr), cidrText) ?? throw check.Collected();
         if (!cidr.IsIPv4 || cidr.PrefixLength < 16 || cidr.PrefixLength > 24)
             throw check.Fail(nameof(props.Cidr), cidrText, "an IPv4 block from /16 to /24 (AWS VPC limits), e.g. 10.0.0.0/16");
 
@@ -89,9 +89,8 @@ public sealed partial class ProductionNetwork : Construct
 
         foreach (var other in props.MustNotOverlap ?? [])
         {
-            var o = check.CidrBlock(nameof(props.MustNotOverlap), other)!.Value;
-            if (o.Overlaps(cidr))
-                throw check.Fail(nameof(props.Cidr), cidrText, $"a range that does not overlap {other} (listed in MustNotOverlap)");
+            if (check.CidrBlock(nameof(props.MustNotOverlap), other) is { } o && o.Overlaps(cidr))
+                check.Reject(nameof(props.Cidr), cidrText, $"a range that does not overlap {other} (listed in MustNotOverlap)");
         }
         // Two networks of one app in one account and region must not overlap: they could never be peered
         // or routed to each other (environment-agnostic stacks count as one account and region).
@@ -113,7 +112,8 @@ public sealed partial class ProductionNetwork : Construct
             throw check.Fail(nameof(props.S3EndpointExtraBuckets), extraBuckets, "unset unless S3EndpointAccess is OwnAccountAndAwsBuckets (Unrestricted already allows every bucket)");
         foreach (var bucket in extraBuckets)
             if (bucket is null || !BucketNamePattern().IsMatch(bucket))
-                throw check.Fail(nameof(props.S3EndpointExtraBuckets), bucket, "bucket names of 3-63 lower-case letters, digits, '.' and '-' ('*' allowed), without arn: or s3:// prefix");
+                check.Reject(nameof(props.S3EndpointExtraBuckets), bucket, "bucket names of 3-63 lower-case letters, digits, '.' and '-' ('*' allowed), without arn: or s3:// prefix");
+        check.ThrowIfAny();
 
         var subnets = new List<ISubnetConfiguration>
         {

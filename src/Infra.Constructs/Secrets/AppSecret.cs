@@ -39,6 +39,7 @@ public sealed partial class AppSecret : Construct
         var length = props.Length ?? 48;
         check.InRange(nameof(props.Length), length, 32, 4096);
         check.Matches(nameof(props.GenerateKey), props.GenerateKey, KeyPattern(), "a JSON key of letters, digits and _ (1-64 characters)");
+        check.ThrowIfAny();
 
         Secret = new Secret(this, "Secret", new SecretProps
         {

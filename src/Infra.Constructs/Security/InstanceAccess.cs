@@ -25,6 +25,7 @@ public sealed partial class InstanceAccess : Construct
         var check = new PropChecks(this, nameof(InstanceAccessProps));
         Mode = props.Mode ?? InstanceAccessMode.SessionManager;
         check.Matches(nameof(props.KeyPairName), props.KeyPairName, KeyNamePattern(), "1-255 printable ASCII characters");
+        check.ThrowIfAny();
 
         switch (Mode)
         {

@@ -52,10 +52,10 @@ public static partial class ManagedRulesWebAcl
     public static int RateLimit(Validation.PropChecks check, string property, int? value, bool ownAcl)
     {
         if (value is { } given && !ownAcl)
-            throw check.Fail(property, given, "unset unless Firewall is AwsManagedRules (it sets the rate-based rule of the web ACL this construct creates; an ACL given by ARN keeps its own rules)");
+            check.Reject(property, given, "unset unless Firewall is AwsManagedRules (it sets the rate-based rule of the web ACL this construct creates; an ACL given by ARN keeps its own rules)");
         var limit = value ?? Defaults.FirewallDefaults.RateLimitPer5Minutes;
         if (limit < Defaults.FirewallDefaults.MinRateLimit || limit > Defaults.FirewallDefaults.MaxRateLimit)
-            throw check.Fail(property, limit, $"requests per client IP in five minutes, from {Defaults.FirewallDefaults.MinRateLimit} to {Defaults.FirewallDefaults.MaxRateLimit} (WAF's limits for a rate-based rule)");
+            check.Reject(property, limit, $"requests per client IP in five minutes, from {Defaults.FirewallDefaults.MinRateLimit} to {Defaults.FirewallDefaults.MaxRateLimit} (WAF's limits for a rate-based rule)");
         return limit;
     }
 

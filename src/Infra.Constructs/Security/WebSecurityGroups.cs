@@ -38,20 +38,21 @@ public sealed class WebSecurityGroups : Construct
 
         var ingress = props.LoadBalancerIngressCidrs ?? ["0.0.0.0/0", "::/0"];
         if (ingress.Count == 0)
-            throw check.Fail(nameof(props.LoadBalancerIngressCidrs), ingress, "at least one CIDR block (the load balancer would be unreachable)");
-        var ingressBlocks = ingress.Select(c => check.CidrBlock(nameof(props.LoadBalancerIngressCidrs), c)!.Value).ToList();
+            check.Reject(nameof(props.LoadBalancerIngressCidrs), ingress, "at least one CIDR block (the load balancer would be unreachable)");
+        var ingressBlocks = ingress.Select(c => check.CidrBlock(nameof(props.LoadBalancerIngressCidrs), c)).OfType<Cidr>().ToList();
 
         var admin = props.AdminSshCidrs ?? [];
         foreach (var c in admin)
         {
-            var block = check.CidrBlock(nameof(props.AdminSshCidrs), c)!.Value;
-            if (block.IsAnywhere)
-                throw check.Fail(nameof(props.AdminSshCidrs), c, "specific admin networks only; SSH from the whole internet is never allowed (use SSM Session Manager)");
+            if (check.CidrBlock(nameof(props.AdminSshCidrs), c) is not { } block) continue;
             // Not only /0: 0.0.0.0/1 plus 128.0.0.0/1 is the whole internet too.
             var minPrefix = block.IsIPv4 ? Defaults.SecurityDefaults.AdminSshMinPrefixIPv4 : Defaults.SecurityDefaults.AdminSshMinPrefixIPv6;
-            if (block.PrefixLength < minPrefix)
-                throw check.Fail(nameof(props.AdminSshCidrs), c, $"an admin network of /{minPrefix} or narrower ({(block.IsIPv4 ? "IPv4" : "IPv6")}); wider blocks add up to the internet (use SSM Session Manager)");
+            if (block.IsAnywhere)
+                check.Reject(nameof(props.AdminSshCidrs), c, "specific admin networks only; SSH from the whole internet is never allowed (use SSM Session Manager)");
+            else if (block.PrefixLength < minPrefix)
+                check.Reject(nameof(props.AdminSshCidrs), c, $"an admin network of /{minPrefix} or narrower ({(block.IsIPv4 ? "IPv4" : "IPv6")}); wider blocks add up to the internet (use SSM Session Manager)");
         }
+        check.ThrowIfAny();
 
         var lb = new SecurityGroup(this, "LoadBalancer", new SecurityGroupProps
         {

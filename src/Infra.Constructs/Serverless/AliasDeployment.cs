@@ -44,9 +44,10 @@ public sealed class AliasDeployment : Construct
         check.InRange(nameof(props.MaxErrorsPerMinute), maxErrors, 1, 100000);
         var alarmActions = props.AlarmActions ?? [];
         if (alarmActions.Any(a => a is null))
-            throw check.Fail(nameof(props.AlarmActions), "(a null entry)", "alarm actions such as new SnsAction(topic), none of them null");
+            check.Reject(nameof(props.AlarmActions), "(a null entry)", "alarm actions such as new SnsAction(topic), none of them null");
         if (props.PreTrafficHook is not null && ReferenceEquals(props.PreTrafficHook, props.PostTrafficHook))
-            throw check.Fail(nameof(props.PostTrafficHook), "(the PreTrafficHook function)", "a function other than PreTrafficHook (one hook function per lifecycle event)");
+            check.Reject(nameof(props.PostTrafficHook), "(the PreTrafficHook function)", "a function other than PreTrafficHook (one hook function per lifecycle event)");
+        check.ThrowIfAny();
 
         Config = Predefined(shift) ?? new LambdaDeploymentConfig(this, "Config", new LambdaDeploymentConfigProps
         {

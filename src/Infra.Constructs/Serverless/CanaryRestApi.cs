@@ -1,11 +1,9 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
-using Infra.Constructs.Defaults;
 using Infra.Constructs.Security;
 using Infra.Constructs.Validation;
 using ApiDeployment = Amazon.CDK.AWS.APIGateway.Deployment;
@@ -97,6 +95,9 @@ public sealed partial class CanaryRestApi : Construct
     /// <summary>Name of the stage.</summary>
     public string StageName { get; }
 
+    /// <summary>The props resolved: defaults applied, every value checked.</summary>
+    public CanaryRestApiSettings Settings { get; }
+
     /// <summary>URL of the stage's root.</summary>
     public string Url => Stage.UrlForPath("/");
 
@@ -106,105 +107,21 @@ public sealed partial class CanaryRestApi : Construct
         PropChecks.RequireProps(this, props);
         var check = new PropChecks(this, nameof(CanaryRestApiProps));
 
-        var apiName = props.ApiName ?? Node.Path.Replace('/', '-');
-        check.Matches(nameof(props.ApiName), apiName, ApiNamePattern(), "1-128 letters, digits, spaces and -_.");
-        var stageName = props.StageName ?? ApiGatewayDefaults.StageName;
-        check.Matches(nameof(props.StageName), stageName, StageNamePattern(), "1-128 letters, digits, - and _");
+        var settings = CanaryRestApiSettings.Resolve(props, check, Node.Path.Replace('/', '-'));
+        check.ThrowIfAny();
+        Settings = settings;
+        var (apiName, stageName, backendVariable) = (settings.ApiName, settings.StageName, settings.BackendVariable);
         StageName = stageName;
-
-        var backends = check.Required(nameof(props.Backends), props.Backends);
-        if (backends.Count == 0)
-            throw check.Fail(nameof(props.Backends), backends.Keys, "at least one Lambda alias or version, by key");
-        foreach (var (key, fn) in backends)
-        {
-            check.Matches(nameof(props.Backends), key, KeyPattern(), "keys of 1-64 letters, digits, - and _");
-            if (fn is null) throw check.Fail($"{nameof(props.Backends)}[{key}]", null, "a Lambda alias or version");
-        }
-        string Backend(string property, string key) => backends.ContainsKey(key)
-            ? key
-            : throw check.Fail(property, key, $"a key of Backends: {string.Join(", ", backends.Keys)}");
-        var stable = props.StableBackend is { } sb
-            ? Backend(nameof(props.StableBackend), sb)
-            : backends.Count == 1 ? backends.Keys.Single()
-            : throw check.Fail(nameof(props.StableBackend), null, $"a key of Backends ({string.Join(", ", backends.Keys)}); required with several backends");
-
-        var backendVariable = props.BackendVariable ?? ApiGatewayDefaults.BackendVariable;
-        check.Matches(nameof(props.BackendVariable), backendVariable, VariableNamePattern(), "1-64 letters, digits and _");
-        var variables = props.StageVariables ?? new Dictionary<string, string>();
-        foreach (var (name, value) in variables)
-        {
-            check.Matches(nameof(props.StageVariables), name, VariableNamePattern(), "names of 1-64 letters, digits and _");
-            CheckValue(check, $"{nameof(props.StageVariables)}[{name}]", value);
-        }
-        if (variables.ContainsKey(backendVariable))
-            throw check.Fail($"{nameof(props.StageVariables)}[{backendVariable}]", variables[backendVariable], $"no entry: {backendVariable} is the BackendVariable, set through StableBackend and Canary.Backend");
-
-        var release = props.Release ?? CanaryRelease.None;
-        if (!Enum.IsDefined(release.Phase))
-            throw check.Fail(nameof(props.Release), release, "None, Started(percent), Promoted or RolledBack");
-        if (release.Phase == CanaryPhase.Started)
-            check.InRange($"{nameof(props.Release)}.{nameof(CanaryRelease.Percent)}", release.Percent, 0, 100);
+        var backends = props.Backends;
+        var (stable, canaryBackend) = (settings.StableBackend, settings.CanaryBackend);
+        var (variables, overrides, release) = (settings.StageVariables, settings.CanaryOverrides, settings.Release);
         Release = release;
-
         var canary = props.Canary;
-        if (canary is null && release.Phase != CanaryPhase.None)
-            throw check.Fail(nameof(props.Canary), null, $"a StageCanary when Release is {release}: {Nothing(release.Phase)}");
-        var canaryBackend = canary?.Backend is { } cb ? Backend($"{nameof(props.Canary)}.{nameof(StageCanary.Backend)}", cb) : stable;
-        var overrides = canary?.StageVariableOverrides ?? new Dictionary<string, string>();
-        foreach (var (name, value) in overrides)
-        {
-            var property = $"{nameof(props.Canary)}.{nameof(StageCanary.StageVariableOverrides)}[{name}]";
-            if (name == backendVariable)
-                throw check.Fail(property, value, $"no entry for {backendVariable}: the canary's function is chosen with Canary.Backend");
-            if (!variables.ContainsKey(name))
-                throw check.Fail(property, value, variables.Count == 0
-                    ? "overrides of existing stage variables only, and StageVariables is empty"
-                    : $"overrides of existing stage variables only: {string.Join(", ", variables.Keys)}");
-            CheckValue(check, property, value);
-        }
-        var differs = canaryBackend != stable || overrides.Any(o => variables[o.Key] != o.Value);
-        if (canary is not null && release.Phase != CanaryPhase.None && !differs)
-            throw check.Fail(nameof(props.Canary), "(same backend and stage variables as the stage)",
-                $"a canary whose Backend or StageVariableOverrides differ from the stage's when Release is {release}: {Nothing(release.Phase)}");
-
-        var rate = props.ThrottlingRateLimit ?? ApiGatewayDefaults.ThrottlingRateLimit;
-        if (double.IsNaN(rate) || rate <= 0 || rate > ApiGatewayDefaults.MaxThrottlingRateLimit)
-            throw check.Fail(nameof(props.ThrottlingRateLimit), rate, $"requests per second greater than 0 and at most {ApiGatewayDefaults.MaxThrottlingRateLimit} (API Gateway's account limit)");
-        var burst = props.ThrottlingBurstLimit ?? ApiGatewayDefaults.ThrottlingBurstLimit;
-        check.InRange(nameof(props.ThrottlingBurstLimit), burst, 1, ApiGatewayDefaults.MaxThrottlingBurstLimit);
-
-        var cacheSize = props.CacheClusterSizeGb;
-        if (cacheSize is not null && !CacheSizes.Contains(cacheSize))
-            throw check.Fail(nameof(props.CacheClusterSizeGb), cacheSize, string.Join(", ", CacheSizes));
-        if (props.CacheTtl is not null && cacheSize is null)
-            throw check.Fail(nameof(props.CacheTtl), props.CacheTtl.ToHumanString(), "unset unless CacheClusterSizeGb turns the stage cache on");
-        var cacheTtl = check.Seconds(nameof(props.CacheTtl), props.CacheTtl, 0, 3600) ?? ApiGatewayDefaults.CacheTtlSeconds;
-        var useStageCache = canary?.UseStageCache ?? false;
-        if (useStageCache && cacheSize is null)
-            throw check.Fail($"{nameof(props.Canary)}.{nameof(StageCanary.UseStageCache)}", true, "false unless CacheClusterSizeGb turns the stage cache on");
-
-        var logLevel = props.ExecutionLogLevel ?? MethodLoggingLevel.INFO;
-        if (!Enum.IsDefined(logLevel))
-            throw check.Fail(nameof(props.ExecutionLogLevel), logLevel, "OFF, ERROR or INFO");
-        var retention = props.LogRetention ?? ApiGatewayDefaults.LogRetention;
-        if (!Enum.IsDefined(retention) || retention == RetentionDays.INFINITE)
-            throw check.Fail(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
-
-        var firewall = props.Firewall ?? WebFirewall.None;
-        if (!Enum.IsDefined(firewall))
-            throw check.Fail(nameof(props.Firewall), firewall, "None or AwsManagedRules");
-        var rateLimit = ManagedRulesWebAcl.RateLimit(check, nameof(props.FirewallRateLimit), props.FirewallRateLimit, firewall == WebFirewall.AwsManagedRules);
-        if (props.WebAclArn is { } givenAcl && !Token.IsUnresolved(givenAcl))
-            check.Matches(nameof(props.WebAclArn), givenAcl, ManagedRulesWebAcl.RegionalArnPattern(), ManagedRulesWebAcl.RegionalArnDescription);
-        if (firewall == WebFirewall.AwsManagedRules && props.WebAclArn is not null)
-            throw check.Fail(nameof(props.WebAclArn), props.WebAclArn, "unset when Firewall is AwsManagedRules (one web ACL per stage)");
-
-        var auth = props.Authorization
-            ?? throw check.Fail(nameof(props.Authorization), null,
-                "ApiAuthorization.Iam (SigV4-signed callers), ApiAuthorization.WithAuthorizer(authorizer) (Cognito or Lambda) or ApiAuthorization.Public (anyone on the internet may call it); there is no default");
+        var (rate, burst, cacheSize, cacheTtl) = (settings.ThrottlingRateLimit, settings.ThrottlingBurstLimit, settings.CacheClusterSizeGb, settings.CacheTtlSeconds);
+        var useStageCache = settings.CanaryUsesStageCache;
+        var (logLevel, retention, firewall, rateLimit) = (settings.ExecutionLogLevel, settings.LogRetention, settings.Firewall, settings.FirewallRateLimit);
+        var auth = settings.Authorization;
         var authorizer = auth.Authorizer;
-        if (auth.Name == "WithAuthorizer" && authorizer is null)
-            throw check.Fail($"{nameof(props.Authorization)}.{nameof(ApiAuthorization.Authorizer)}", null, "an authorizer: a CognitoUserPoolsAuthorizer, TokenAuthorizer or RequestAuthorizer");
         var authorization = authorizer is null ? auth.Type : authorizer.AuthorizationType ?? AuthorizationType.CUSTOM;
         Authorization = auth;
 
@@ -326,20 +243,6 @@ public sealed partial class CanaryRestApi : Construct
             ManagedRulesWebAcl.Associate(this, Stage.StageArn, aclArn);
     }
 
-    private static string Nothing(CanaryPhase phase) => phase switch
-    {
-        CanaryPhase.Promoted => "there is nothing to promote",
-        CanaryPhase.RolledBack => "there is nothing to roll back",
-        _ => "the canary would run exactly what the stage runs",
-    };
-
-    private static void CheckValue(PropChecks check, string property, string? value)
-    {
-        if (value is null) throw check.Fail(property, null, "a value of 1-512 letters, digits and -._~:/?#&=,");
-        if (!Token.IsUnresolved(value))
-            check.Matches(property, value, VariableValuePattern(), "a value of 1-512 letters, digits and -._~:/?#&=,");
-    }
-
     /// <summary>One JSON object per request; the canary's requests go to the <c>/Canary</c> group in the same format.</summary>
     private static string AccessLogJson() => JsonSerializer.Serialize(new Dictionary<string, string>
     {
@@ -361,19 +264,4 @@ public sealed partial class CanaryRestApi : Construct
         ["errorMessage"] = AccessLogField.ContextErrorMessage(),
         ["xrayTraceId"] = AccessLogField.ContextXrayTraceId(),
     });
-
-    [GeneratedRegex(@"^[A-Za-z0-9 _.\-]{1,128}$")]
-    private static partial Regex ApiNamePattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_\-]{1,128}$")]
-    private static partial Regex StageNamePattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_\-]{1,64}$")]
-    private static partial Regex KeyPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_]{1,64}$")]
-    private static partial Regex VariableNamePattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9\-._~:/?#&=,]{1,512}$")]
-    private static partial Regex VariableValuePattern();
 }

@@ -57,11 +57,11 @@ public sealed partial class VersionedFunction : Construct
         if (props.CodePath is not null && props.InlineCode is not null)
             throw check.Fail(nameof(props.InlineCode), "(set)", "unset when CodePath is given (give one source of code, not both)");
         check.NotBlank(nameof(props.CodePath), props.CodePath);
-        if (props.CodePath is { } folder && !Directory.Exists(folder))
-            throw check.Fail(nameof(props.CodePath), folder, $"an existing folder (resolved against {Directory.GetCurrentDirectory()})");
+        if (props.CodePath is { } folder && !string.IsNullOrWhiteSpace(folder) && !Directory.Exists(folder))
+            check.Reject(nameof(props.CodePath), folder, $"an existing folder (resolved against {Directory.GetCurrentDirectory()})");
         check.NotBlank(nameof(props.InlineCode), props.InlineCode);
         if (props.InlineCode is { Length: > 4096 } inline)
-            throw check.Fail(nameof(props.InlineCode), $"({inline.Length} characters)", "at most 4096 characters; use CodePath for larger code");
+            check.Reject(nameof(props.InlineCode), $"({inline.Length} characters)", "at most 4096 characters; use CodePath for larger code");
         var handler = props.Handler ?? LambdaDefaults.Handler;
         check.Matches(nameof(props.Handler), handler, HandlerPattern(), "file.export such as index.handler (letters, digits, _ - / .)");
         var memory = props.MemoryMiB ?? LambdaDefaults.MemoryMiB;
@@ -72,7 +72,7 @@ public sealed partial class VersionedFunction : Construct
             check.InRange(nameof(props.ReservedConcurrency), r, 1, 10000);
         var retention = props.LogRetention ?? LambdaDefaults.LogRetention;
         if (!Enum.IsDefined(retention) || retention == RetentionDays.INFINITE)
-            throw check.Fail(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
+            check.Reject(nameof(props.LogRetention), retention, "a RetentionDays value other than INFINITE (logs must expire)");
         var aliasName = props.AliasName ?? LambdaDefaults.AliasName;
         check.Matches(nameof(props.AliasName), aliasName, AliasPattern(), "1-128 letters, digits, - or _, not only digits and not $LATEST");
         var environment = props.Environment ?? new Dictionary<string, string>();
@@ -80,8 +80,9 @@ public sealed partial class VersionedFunction : Construct
         {
             check.Matches($"{nameof(props.Environment)}[{name}]", name, EnvNamePattern(), "a name starting with a letter, of letters, digits and _");
             if (name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase))
-                throw check.Fail($"{nameof(props.Environment)}[{name}]", name, "a name not starting with AWS_ (reserved by Lambda)");
+                check.Reject($"{nameof(props.Environment)}[{name}]", name, "a name not starting with AWS_ (reserved by Lambda)");
         }
+        check.ThrowIfAny();
 
         LogKey = EncryptionKeys.ForLogs(this, "LogsKey", "logs of the Lambda function " + Node.Path);
         var logGroup = new LogGroup(this, "Logs", new LogGroupProps

@@ -46,7 +46,7 @@ public class BlueGreenFleetsTests(BlueGreenFleetsTests.Fixture f) : IClassFixtur
             Flipped = TestStacks.Synth(s => flipped = Build(s, new TrafficPlan { ActiveColor = TrafficColor.Green, IdleCapacity = IdleCapacity.ScaleToZero }));
             FlippedFleets = flipped!;
             FlippedJson = Flipped.Json();
-            Canary = TestStacks.Synth(s => Build(s, new TrafficPlan { CanaryPercent = 10, IdleCapacity = IdleCapacity.ScaleToZero, StickinessSeconds = 3600 }));
+            Canary = TestStacks.Synth(s => Build(s, new TrafficPlan { CanaryPercent = 10, IdleCapacity = IdleCapacity.ScaleToZero, Stickiness = Amazon.CDK.Duration.Hours(1) }));
             CanaryJson = Canary.Json();
             FullCanary = TestStacks.Synth(s => Build(s, new TrafficPlan { CanaryPercent = 100, IdleCapacity = IdleCapacity.Warm }));
             FullCanaryJson = FullCanary.Json();

@@ -12,7 +12,7 @@ public class TrafficPlanTests
         plan.ActiveColor.Should().Be(TrafficColor.Blue);
         plan.CanaryPercent.Should().Be(0);
         plan.IdleCapacity.Should().Be(IdleCapacity.Warm);
-        plan.StickinessSeconds.Should().Be(0);
+        plan.Stickiness.Should().BeNull();
         plan.WeightOf(TrafficColor.Blue).Should().Be(100);
         plan.WeightOf(TrafficColor.Green).Should().Be(0);
         plan.IsRunning(TrafficColor.Green).Should().BeTrue();
@@ -49,9 +49,9 @@ public class TrafficPlanTests
     {
         foreach (var plan in new[]
         {
-            new TrafficPlan { CanaryPercent = 0, StickinessSeconds = 0 },
-            new TrafficPlan { CanaryPercent = 100, StickinessSeconds = 1 },
-            new TrafficPlan { ActiveColor = TrafficColor.Green, StickinessSeconds = 604800, IdleCapacity = IdleCapacity.ScaleToZero },
+            new TrafficPlan { CanaryPercent = 0, Stickiness = null },
+            new TrafficPlan { CanaryPercent = 100, Stickiness = Amazon.CDK.Duration.Seconds(1) },
+            new TrafficPlan { ActiveColor = TrafficColor.Green, Stickiness = Amazon.CDK.Duration.Days(7), IdleCapacity = IdleCapacity.ScaleToZero },
         })
             plan.Invoking(p => p.Validate("Test/Fleets")).Should().NotThrow();
     }
@@ -60,8 +60,9 @@ public class TrafficPlanTests
     {
         { "CanaryPercent", new TrafficPlan { CanaryPercent = -1 } },
         { "CanaryPercent", new TrafficPlan { CanaryPercent = 101 } },
-        { "StickinessSeconds", new TrafficPlan { StickinessSeconds = -1 } },
-        { "StickinessSeconds", new TrafficPlan { StickinessSeconds = 604801 } },
+        { "Stickiness", new TrafficPlan { Stickiness = Amazon.CDK.Duration.Seconds(0) } },
+        { "Stickiness", new TrafficPlan { Stickiness = Amazon.CDK.Duration.Seconds(604801) } },
+        { "Stickiness", new TrafficPlan { Stickiness = Amazon.CDK.Duration.Millis(1500) } },
         { "ActiveColor", new TrafficPlan { ActiveColor = (TrafficColor)7 } },
         { "IdleCapacity", new TrafficPlan { IdleCapacity = (IdleCapacity)7 } },
     };
