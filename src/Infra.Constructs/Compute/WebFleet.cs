@@ -166,7 +166,7 @@ public sealed partial class WebFleet : Construct
             ],
         });
 
-        AutoScalingGroup = new AutoScalingGroup(this, "Group", new AutoScalingGroupProps
+        AutoScalingGroup = new AutoScalingGroup(this, "Group", PropsOverride.Apply(new AutoScalingGroupProps
         {
             Vpc = vpc,
             VpcSubnets = subnets,
@@ -192,7 +192,7 @@ public sealed partial class WebFleet : Construct
             }),
             DefaultInstanceWarmup = Durations.Seconds(settings.InstanceWarmupSeconds),
             GroupMetrics = [GroupMetrics.All()],
-        });
+        }, props.AutoScalingGroupOverrides));
         UpdateStrategy = max == 0 ? null : settings.UpdateStrategy;
         _refresh = max > 0 ? settings.Refresh : null;
         ApplyInstanceRefresh();

@@ -147,4 +147,13 @@ public sealed record WebFleetProps
     /// and memory and disk use to CloudWatch (see <see cref="FleetLogs"/>). Default: on, 365 days, a key per fleet.
     /// </summary>
     public FleetLogging? Logs { get; init; }
+
+    /// <summary>
+    /// Escape hatch: the CDK's props of the Auto Scaling group, overriding the library's (see
+    /// <see cref="Validation.PropsOverride"/>: every property set here wins, e.g. <c>MaxInstanceLifetime</c>,
+    /// <c>TerminationPolicies</c>, <c>CapacityRebalance</c>, <c>Notifications</c>, <c>AutoScalingGroupName</c>), except
+    /// those in <see cref="WebFleetSettings.GuardedGroupProps"/>: the ones this construct derives from its own props or
+    /// its launch template, rejected at synth time with the prop to use instead. Default: none.
+    /// </summary>
+    public Amazon.CDK.AWS.AutoScaling.AutoScalingGroupProps? AutoScalingGroupOverrides { get; init; }
 }

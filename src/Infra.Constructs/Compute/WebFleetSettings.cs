@@ -89,6 +89,44 @@ public sealed partial record WebFleetSettings
     /// <summary>Scheduled capacity changes.</summary>
     public required IReadOnlyList<FleetSchedule> Schedules { get; init; }
 
+    /// <summary>
+    /// Properties of <see cref="WebFleetProps.AutoScalingGroupOverrides"/> the fleet owns, with what to use instead:
+    /// capacity, health checks, signals and update policy come from the fleet's props; what the servers run (image,
+    /// type, user data, role, groups, IMDSv2, volumes) lives in its launch template, which the group cannot combine
+    /// with instance settings of its own.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> GuardedGroupProps = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Vpc"] = "unset: use WebFleetProps.Vpc",
+        ["VpcSubnets"] = "unset: the fleet runs in the VPC's private subnets",
+        ["MinCapacity"] = "unset: use WebFleetProps.MinCapacity",
+        ["MaxCapacity"] = "unset: use WebFleetProps.MaxCapacity",
+        ["DesiredCapacity"] = "unset: use WebFleetProps.DesiredCapacity",
+        ["HealthCheck"] = "unset: the fleet uses EC2 and ELB health checks (WebFleetProps.HealthCheckGrace)",
+        ["HealthChecks"] = "unset: the fleet uses EC2 and ELB health checks (WebFleetProps.HealthCheckGrace)",
+        ["Signals"] = "unset: use WebFleetProps.WaitForHealthySignal and SignalTimeout",
+        ["UpdatePolicy"] = "unset: use WebFleetProps.UpdateStrategy and its Refresh*/Rolling* props",
+        ["DefaultInstanceWarmup"] = "unset: use WebFleetProps.InstanceWarmup",
+        ["LaunchTemplate"] = "unset: the fleet builds its launch template (IMDSv2, encrypted volumes, its user data)",
+        ["MixedInstancesPolicy"] = "unset: the fleet builds its launch template (IMDSv2, encrypted volumes, its user data)",
+        ["MigrateToLaunchTemplate"] = "unset: the fleet always uses a launch template",
+        ["InstanceType"] = "unset: use WebFleetProps.InstanceType",
+        ["MachineImage"] = "unset: use WebFleetProps.AmiIdsByRegion, AmiId or MachineImage",
+        ["UserData"] = "unset: the first-boot script is the fleet's (docs/boot-test.md)",
+        ["Init"] = "unset: the first-boot script is the fleet's (docs/boot-test.md)",
+        ["InitOptions"] = "unset: the first-boot script is the fleet's (docs/boot-test.md)",
+        ["Role"] = "unset: the fleet's least-privilege role is WebFleet.Role (add statements to it)",
+        ["SecurityGroup"] = "unset: use WebFleetProps.SecurityGroup",
+        ["AllowAllOutbound"] = "unset: egress is the security group's (WebSecurityGroupsProps.AppEgress)",
+        ["AssociatePublicIpAddress"] = "unset: servers have no public address",
+        ["RequireImdsv2"] = "unset: IMDSv2 is always required",
+        ["BlockDevices"] = "unset: use WebFleetProps.RootVolumeGiB (encrypted gp3)",
+        ["KeyName"] = "unset: use WebFleetProps.KeyPair (Security.InstanceAccess)",
+        ["KeyPair"] = "unset: use WebFleetProps.KeyPair (Security.InstanceAccess)",
+        ["InstanceMonitoring"] = "unset: detailed monitoring is on in the launch template",
+        ["SpotPrice"] = "unset: the launch template has no spot options",
+    };
+
     /// <summary>The Parameter Store prefix the servers may read.</summary>
     public string ParameterPrefix => $"/{EnvironmentName}/web/";
 
@@ -173,6 +211,7 @@ public sealed partial record WebFleetSettings
 
         var schedules = props.Schedules ?? [];
         CheckSchedules(schedules, check);
+        PropsOverride.Check(props.AutoScalingGroupOverrides, check, nameof(props.AutoScalingGroupOverrides), GuardedGroupProps);
 
         return new WebFleetSettings
         {

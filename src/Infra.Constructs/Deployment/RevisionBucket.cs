@@ -21,6 +21,30 @@ public sealed class RevisionBucket : Construct
     /// <summary>The bucket.</summary>
     public IBucket Bucket { get; }
 
+    /// <summary>
+    /// Properties of <see cref="RevisionBucketProps.BucketOverrides"/> the bucket keeps, with why: revisions are
+    /// encrypted with a customer key, reached over TLS only, never public, versioned (a deployment names the version
+    /// it ships, and a rollback redeploys an older one) and logged where the props say.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> GuardedBucketProps = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Encryption"] = "unset: revisions are encrypted with a customer-managed KMS key (RevisionBucketProps.EncryptionKey)",
+        ["EncryptionKey"] = "unset: use RevisionBucketProps.EncryptionKey",
+        ["BucketKeyEnabled"] = "unset: the bucket key is on (fewer KMS calls)",
+        ["EnforceSSL"] = "unset: TLS is always enforced",
+        ["BlockPublicAccess"] = "unset: public access is always blocked",
+        ["PublicReadAccess"] = "unset: revisions are never public",
+        ["ObjectOwnership"] = "unset: the bucket owns every object (ACLs off)",
+        ["AccessControl"] = "unset: ACLs are off",
+        ["Versioned"] = "unset: deployments name a version and rollbacks redeploy an older one",
+        ["ServerAccessLogsBucket"] = "unset: use RevisionBucketProps.ServerAccessLogsBucket",
+        ["ServerAccessLogsPrefix"] = "unset: use RevisionBucketProps.ServerAccessLogsBucket",
+        ["WebsiteIndexDocument"] = "unset: a revision bucket is never a website",
+        ["WebsiteErrorDocument"] = "unset: a revision bucket is never a website",
+        ["WebsiteRedirect"] = "unset: a revision bucket is never a website",
+        ["WebsiteRoutingRules"] = "unset: a revision bucket is never a website",
+    };
+
     /// <summary>Creates the bucket.</summary>
     public RevisionBucket(Construct scope, string id, RevisionBucketProps? props = null) : base(scope, id)
     {
@@ -32,8 +56,9 @@ public sealed class RevisionBucket : Construct
         if (props.ServerAccessLogsBucket is Bucket logs && FeatureFlags.Of(logs).IsEnabled(LogsPolicyFlag) != true)
             check.Reject(nameof(props.ServerAccessLogsBucket), logs.Node.Path,
                 $"an imported bucket, or a bucket of an app that sets the feature flag {LogsPolicyFlag} to true");
+        PropsOverride.Check(props.BucketOverrides, check, nameof(props.BucketOverrides), GuardedBucketProps);
         check.ThrowIfAny();
-        Bucket = new Bucket(this, "Bucket", new BucketProps
+        Bucket = new Bucket(this, "Bucket", PropsOverride.Apply(new BucketProps
         {
             Versioned = true,
             // A customer-managed key with a bucket key (fewer KMS calls); readers get kms:Decrypt on it.
@@ -51,7 +76,7 @@ public sealed class RevisionBucket : Construct
                 new LifecycleRule { Id = "expire-old-revisions", NoncurrentVersionExpiration = Durations.Days(days) },
                 new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(Defaults.DeploymentDefaults.AbortIncompleteUploadDays) },
             ],
-        });
+        }, props.BucketOverrides));
         // Object events go to EventBridge (e.g. to start a deployment when a revision lands).
         Storage.BucketEvents.SendToEventBridge(Bucket);
     }

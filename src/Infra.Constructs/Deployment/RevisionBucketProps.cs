@@ -13,4 +13,12 @@ public sealed record RevisionBucketProps
 
     /// <summary>Bucket for S3 server access logs of this bucket. Default: none.</summary>
     public IBucket? ServerAccessLogsBucket { get; init; }
+
+    /// <summary>
+    /// Escape hatch: the CDK's <c>BucketProps</c>, overriding the library's (see <see cref="Validation.PropsOverride"/>:
+    /// every property set here wins, e.g. <c>BucketName</c>, <c>LifecycleRules</c>, <c>RemovalPolicy</c>,
+    /// <c>MinimumTLSVersion</c>), except those in <see cref="RevisionBucket.GuardedBucketProps"/> (encryption, TLS,
+    /// public access, versioning, logging), rejected at synth time. Default: none.
+    /// </summary>
+    public BucketProps? BucketOverrides { get; init; }
 }

@@ -40,6 +40,24 @@ public sealed partial class WebLoadBalancer : Construct
     /// <summary>The catch-all rule created by <see cref="Route"/>.</summary>
     public ApplicationListenerRule? RouteRule { get; private set; }
 
+    /// <summary>
+    /// Properties of <see cref="WebLoadBalancerProps.LoadBalancerOverrides"/> the load balancer keeps, with what to use
+    /// instead or why: its network and group come from its props, and the request hygiene (invalid headers dropped,
+    /// defensive desync mitigation, no WAF fail-open) is what makes it safe to face the internet.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> GuardedLoadBalancerProps = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Vpc"] = "unset: use WebLoadBalancerProps.Vpc",
+        ["SecurityGroup"] = "unset: use WebLoadBalancerProps.SecurityGroup",
+        ["InternetFacing"] = "unset: the load balancer faces the internet (its group decides who reaches it)",
+        ["DeletionProtection"] = "unset: use WebLoadBalancerProps.DeletionProtection",
+        ["IdleTimeout"] = "unset: use WebLoadBalancerProps.IdleTimeout",
+        ["IpAddressType"] = "unset: use WebLoadBalancerProps.DualStack",
+        ["DropInvalidHeaderFields"] = "unset: invalid header fields are always dropped (request smuggling)",
+        ["DesyncMitigationMode"] = "unset: desync mitigation stays defensive (request smuggling)",
+        ["WafFailOpen"] = "unset: requests are never let through when the web ACL cannot be reached",
+    };
+
     /// <summary>Creates the load balancer and its listeners.</summary>
     public WebLoadBalancer(Construct scope, string id, WebLoadBalancerProps props) : base(scope, id)
     {
@@ -58,9 +76,10 @@ public sealed partial class WebLoadBalancer : Construct
         var rateLimit = Security.ManagedRulesWebAcl.RateLimit(check, nameof(props.FirewallRateLimit), props.FirewallRateLimit, firewall == WebFirewall.AwsManagedRules);
         if (props.Certificate is null && props.SslPolicy is not null)
             check.Reject(nameof(props.SslPolicy), props.SslPolicy, "unset unless a Certificate is given");
+        PropsOverride.Check(props.LoadBalancerOverrides, check, nameof(props.LoadBalancerOverrides), GuardedLoadBalancerProps);
         check.ThrowIfAny();
 
-        LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
+        LoadBalancer = new ApplicationLoadBalancer(this, "Alb", PropsOverride.Apply(new ApplicationLoadBalancerProps
         {
             Vpc = vpc,
             InternetFacing = true,
@@ -72,7 +91,7 @@ public sealed partial class WebLoadBalancer : Construct
             IpAddressType = (props.DualStack ?? false) ? IpAddressType.DUAL_STACK : IpAddressType.IPV4,
             Http2Enabled = true,
             DesyncMitigationMode = DesyncMitigationMode.DEFENSIVE,
-        });
+        }, props.LoadBalancerOverrides));
 
         var aclArn = props.WebAclArn ?? (firewall == WebFirewall.AwsManagedRules ? Security.ManagedRulesWebAcl.Create(this, Node.Path, rateLimit).AttrArn : null);
         if (aclArn is not null)

@@ -56,4 +56,12 @@ public sealed record WebLoadBalancerProps
 
     /// <summary>Serve IPv6 clients too; needs a dual-stack VPC. Default: false.</summary>
     public bool? DualStack { get; init; }
+
+    /// <summary>
+    /// Escape hatch: the CDK's <c>ApplicationLoadBalancerProps</c>, overriding the library's (see
+    /// <see cref="Validation.PropsOverride"/>: every property set here wins, e.g. <c>LoadBalancerName</c>,
+    /// <c>ClientKeepAlive</c>, <c>PreserveHostHeader</c>, <c>XffHeaderProcessingMode</c>, <c>VpcSubnets</c>), except those
+    /// in <see cref="WebLoadBalancer.GuardedLoadBalancerProps"/>, rejected at synth time. Default: none.
+    /// </summary>
+    public Amazon.CDK.AWS.ElasticLoadBalancingV2.ApplicationLoadBalancerProps? LoadBalancerOverrides { get; init; }
 }
