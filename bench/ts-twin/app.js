@@ -249,7 +249,7 @@ class FleetLogs extends Construct {
   constructor(scope, id, role) {
     super(scope, id);
     this.namespace = 'WebFleet/' + scope.node.path.replace(/[^A-Za-z0-9.\-_/#:]/g, '_');
-    this.key = encryptionKey(this, 'Key', `Encrypts the log groups of ${scope.node.path}`, true);
+    this.key = encryptionKey(this, 'Key', `Encrypts CloudWatch Logs: the log groups of ${scope.node.path}`, true);
     const group = (name) => new logs.LogGroup(this, name, { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
     this.nginxAccess = group('NginxAccess');
     this.nginxError = group('NginxError');

@@ -79,7 +79,7 @@ public sealed partial class FleetLogs : Construct
         if (MetricNamespace.Length > 255) MetricNamespace = MetricNamespace[..255];
 
         // What Monitoring.MonitoringKeys.Create(forTopic: false) makes; Compute does not use Monitoring (Monitoring builds on Compute).
-        Key = settings.EncryptionKey ?? CreateKey(this, $"Encrypts the log groups of {scope.Node.Path}");
+        Key = settings.EncryptionKey ?? Security.EncryptionKeys.ForLogs(this, "Key", $"the log groups of {scope.Node.Path}");
         LogGroup Group(string name) => new(this, name, new LogGroupProps
         {
             Retention = Retention,
@@ -123,13 +123,6 @@ public sealed partial class FleetLogs : Construct
 
         Agent = new CloudWatchAgentScript.Options(NginxAccess.LogGroupName, NginxError.LogGroupName, App.LogGroupName,
             Deploy.LogGroupName, MetricNamespace, settings.AppLogFile);
-    }
-
-    private static IKey CreateKey(Construct scope, string description)
-    {
-        var key = Security.EncryptionKeys.Create(scope, "Key", description);
-        Security.EncryptionKeys.AllowCloudWatchLogs(key);
-        return key;
     }
 
     private Metric Custom(string name, string statistic, Duration? period, string label) => new(new MetricProps

@@ -26,9 +26,9 @@ public sealed partial class AwsServiceEndpoints : Construct, Security.IAwsServic
     /// <summary>
     /// The id of the region's S3 prefix list, for security group rules to S3 through the gateway endpoint.
     /// AWS assigns it per region and CloudFormation has no attribute for it, so the first read adds a lookup
-    /// to the stack (a CDK <c>AwsCustomResource</c> calling <c>ec2:DescribePrefixLists</c>).
+    /// to the stack (a CDK <c>AwsCustomResource</c> calling <c>ec2:DescribePrefixLists</c>); later calls return the same.
     /// </summary>
-    public string S3PrefixListId => _s3PrefixListId ??= LookUpS3PrefixList();
+    public string LookUpS3PrefixList() => _s3PrefixListId ??= AddS3PrefixListLookup();
 
     /// <summary>Creates the endpoints and their group.</summary>
     public AwsServiceEndpoints(Construct scope, string id, AwsServiceEndpointsProps props) : base(scope, id)
@@ -78,7 +78,7 @@ public sealed partial class AwsServiceEndpoints : Construct, Security.IAwsServic
         : vpc.IsolatedSubnets.Length > 0 ? vpc.IsolatedSubnets
         : throw check.Fail(nameof(AwsServiceEndpointsProps.Subnets), null, "a selection: the VPC has no private or isolated subnets");
 
-    private string LookUpS3PrefixList()
+    private string AddS3PrefixListLookup()
     {
         var call = new AwsSdkCall
         {

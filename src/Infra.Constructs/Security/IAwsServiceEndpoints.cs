@@ -11,6 +11,9 @@ public interface IAwsServiceEndpoints
     /// <summary>The security group of the interface endpoints (accepts HTTPS from the VPC).</summary>
     ISecurityGroup SecurityGroup { get; }
 
-    /// <summary>The id of the region's S3 prefix list (<c>com.amazonaws.&lt;region&gt;.s3</c>) that the S3 gateway endpoint routes.</summary>
-    string S3PrefixListId { get; }
+    /// <summary>
+    /// The id of the region's S3 prefix list (<c>com.amazonaws.&lt;region&gt;.s3</c>) that the S3 gateway endpoint routes.
+    /// A method, not a property: the first call adds the resource that looks the id up at deploy time.
+    /// </summary>
+    string LookUpS3PrefixList();
 }

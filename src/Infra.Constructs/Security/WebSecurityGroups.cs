@@ -79,7 +79,7 @@ public sealed class WebSecurityGroups : Construct
         if ((props.AppEgress ?? Security.AppEgress.Internet).Endpoints is { } endpoints)
         {
             app.AddEgressRule(endpoints.SecurityGroup, Port.Tcp(443), "HTTPS to the AWS service endpoints (SSM, CloudWatch, CodeDeploy, Secrets Manager ...)");
-            app.AddEgressRule(Peer.PrefixList(endpoints.S3PrefixListId), Port.Tcp(443), "HTTPS to S3 through the gateway endpoint (packages, revisions)");
+            app.AddEgressRule(Peer.PrefixList(endpoints.LookUpS3PrefixList()), Port.Tcp(443), "HTTPS to S3 through the gateway endpoint (packages, revisions)");
         }
         else
         {
