@@ -234,6 +234,8 @@ public sealed partial class GoldenImagePipeline : Construct
                 new LifecycleRule { Id = "abort-incomplete-uploads", AbortIncompleteMultipartUploadAfter = Durations.Days(7) },
             ],
         });
+        // Object events go to EventBridge like the library's other buckets (e.g. to alert on a failed build's log).
+        Storage.BucketEvents.SendToEventBridge(bucket);
         return bucket;
     }
 

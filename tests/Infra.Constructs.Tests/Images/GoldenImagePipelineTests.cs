@@ -203,6 +203,7 @@ public class GoldenImagePipelineTests(GoldenImagePipelineTests.Fixture f) : ICla
         var bucket = Only(f.Default, "AWS::S3::Bucket");
         Text(bucket["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]).Should().Be("aws:kms");
         bucket["PublicAccessBlockConfiguration"]!["RestrictPublicBuckets"]!.GetValue<bool>().Should().BeTrue();
+        bucket["NotificationConfiguration"]!["EventBridgeConfiguration"]!["EventBridgeEnabled"]!.GetValue<bool>().Should().BeTrue();
         var deny = Only(f.Default, "AWS::S3::BucketPolicy")["PolicyDocument"]!["Statement"]!.AsArray()
             .Single(s => Text(s!["Effect"]) == "Deny")!;
         Text(deny["Condition"]!["Bool"]!["aws:SecureTransport"]).Should().Be("false");
