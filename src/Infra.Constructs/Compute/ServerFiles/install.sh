@@ -122,13 +122,13 @@ install_codedeploy_agent() {
   # From the regional bucket AWS documents for it (Amazon Linux, Debian and Ubuntu).
   if [ -x /opt/codedeploy-agent/bin/codedeploy-agent ]; then
     echo "install: the CodeDeploy agent is installed"
-    return
+  else
+    local r; r=$(region)
+    if [ "$PKG" = dnf ]; then pkg_install ruby wget; else pkg_install ruby-full wget; fi
+    curl -fsSL --retry 5 -o /tmp/codedeploy-install "https://aws-codedeploy-${r}.s3.${r}.amazonaws.com/latest/install"
+    chmod +x /tmp/codedeploy-install
+    /tmp/codedeploy-install auto
   fi
-  local r; r=$(region)
-  if [ "$PKG" = dnf ]; then pkg_install ruby wget; else pkg_install ruby-full wget; fi
-  curl -fsSL --retry 5 -o /tmp/codedeploy-install "https://aws-codedeploy-${r}.s3.${r}.amazonaws.com/latest/install"
-  chmod +x /tmp/codedeploy-install
-  /tmp/codedeploy-install auto
 }
 
 for part in "${parts[@]}"; do
