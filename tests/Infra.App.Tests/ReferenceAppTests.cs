@@ -26,10 +26,10 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         // The image reaches a fleet only through a recorded id: nothing in the web stack imports from the image stack.
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(app.OutDir, "manifest.json")))!["artifacts"]!;
         (manifest["Prod-Web"]!["dependencies"]?.AsArray().Select(d => d!.GetValue<string>()) ?? []).Should().NotContain("Prod-Images");
-        app.Templates["Prod-Web"].ToJsonString().Should().NotContain("golden-images").And.NotContain("Prod-Images");
+        app.Templates["Prod-Web"].ToJsonString().Should().NotContain("/infra/golden-image/prod-web").And.NotContain("Prod-Images");
         manifest["Prod-Images"]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Contain("Prod-Network", "it builds in prod's private subnets");
         app.Templates["Prod-Images"]["Outputs"]!.AsObject().Select(o => o.Value!["Value"]!.ToJsonString())
-            .Should().Contain("\"/infra/golden-images/prod-web/x86_64\"");
+            .Should().Contain("\"/infra/golden-image/prod-web/x86_64\"");
     }
 
     [Fact]

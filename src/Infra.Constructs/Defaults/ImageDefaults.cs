@@ -36,8 +36,8 @@ public static class ImageDefaults
     /// <summary>Minutes the image test may take (nginx must answer within it).</summary>
     public const int TestTimeoutMinutes = 60;
 
-    /// <summary>Prefix of the SSM parameters that record each new image id: <c>/infra/golden-images/&lt;pipeline&gt;/&lt;arch&gt;</c>.</summary>
-    public const string ParameterPrefix = "/infra/golden-images";
+    /// <summary>Prefix of the SSM parameters that record each new image id: <c>/infra/golden-image/&lt;pipeline&gt;/&lt;arch&gt;</c>.</summary>
+    public const string ParameterPrefix = "/infra/golden-image";
 
     /// <summary>The AMI tag that excludes an image from retirement: set it on every image a launch template uses.</summary>
     public const string InUseTagKey = "infra:in-use";

@@ -9,7 +9,7 @@ public sealed record GoldenImagePipelineProps
     /// <summary>
     /// The pipeline's name: lower-case letters, digits and hyphens, starting with a letter, at most 40
     /// characters (e.g. <c>prod-web</c>). It names every Image Builder resource and the SSM parameters
-    /// <c>/infra/golden-images/&lt;name&gt;/&lt;arch&gt;</c>, so it must be unique in the account and region.
+    /// <c>/infra/golden-image/&lt;name&gt;/&lt;arch&gt;</c>, so it must be unique in the account and region.
     /// </summary>
     public required string Name { get; init; }
 

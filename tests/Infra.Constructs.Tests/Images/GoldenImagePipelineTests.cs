@@ -98,12 +98,12 @@ public class GoldenImagePipelineTests(GoldenImagePipelineTests.Fixture f) : ICla
         var parameters = f.Default.ResourcesOf("AWS::ImageBuilder::DistributionConfiguration")
             .Select(d => d.Props["Distributions"]![0]!["SsmParameterConfigurations"]!.AsArray().Should().ContainSingle().Which!)
             .ToList();
-        parameters.Select(p => Text(p["ParameterName"])).Should().BeEquivalentTo("/infra/golden-images/web/x86_64", "/infra/golden-images/web/arm64");
+        parameters.Select(p => Text(p["ParameterName"])).Should().BeEquivalentTo("/infra/golden-image/web/x86_64", "/infra/golden-image/web/arm64");
         parameters.Should().OnlyContain(p => Text(p["DataType"]) == "aws:ec2:image");
-        f.DefaultPipeline.ParameterNames[ImageArchitecture.Arm64].Should().Be("/infra/golden-images/web/arm64");
-        GoldenImagePipeline.ParameterName("prod-web", ImageArchitecture.X86_64).Should().Be("/infra/golden-images/prod-web/x86_64");
+        f.DefaultPipeline.ParameterNames[ImageArchitecture.Arm64].Should().Be("/infra/golden-image/web/arm64");
+        GoldenImagePipeline.ParameterName("prod-web", ImageArchitecture.X86_64).Should().Be("/infra/golden-image/prod-web/x86_64");
         Text(Only(f.Custom, "AWS::ImageBuilder::DistributionConfiguration")["Distributions"]![0]!["SsmParameterConfigurations"]![0]!["ParameterName"])
-            .Should().Be("/infra/golden-images/prod-web/arm64");
+            .Should().Be("/infra/golden-image/prod-web/arm64");
     }
 
     [Fact]
