@@ -131,6 +131,8 @@ def live_colors(env, path=None):
 
 
 def cmd_golden(a, record):
+    # The environment's record names its pipeline (the app builds that one); --pipeline overrides.
+    a.pipeline = a.pipeline or record.get("environments", {}).get(a.env, {}).get("pipeline") or "web"
     import boto3  # only this command talks to AWS
     live = live_colors(a.env)
     print(f"{a.env}: live color{'s' if len(live) > 1 else ''}: {', '.join(live)} (src/Infra.App/Config/Environments.cs)")
@@ -161,15 +163,33 @@ def cmd_set(a, record):
 
 def cmd_check(a, record):
     missing = []
+    first_steps = []
     for env, colors in record.get("environments", {}).items():
         if a.env and env != a.env:
             continue
-        for color in COLORS:
-            if not colors.get(color):
-                missing.append(f"{env}/{color}")
+        absent = [color for color in COLORS if not colors.get(color)]
+        missing += [f"{env}/{color}" for color in absent]
+        # An environment that names its image pipeline (the app adds its {Env}-Images stack) starts from a build.
+        pipeline = colors.get("pipeline")
+        if absent and pipeline:
+            try:
+                live = live_colors(env)
+            except SystemExit:
+                live = []
+            records = "; ".join(
+                f"tools/images golden --env {env} --color {color} --region REGION --pipeline {pipeline}"
+                + (" --allow-live (it takes traffic: only before the first deploy, or as an instance refresh)" if color in live else "")
+                for color in sorted(absent, key=lambda c: c in live))
+            first_steps.append(
+                f"{env} takes its images from the pipeline {pipeline} (docs/golden-images.md). First step: build one, "
+                f"aws imagebuilder start-image-pipeline-execution --image-pipeline-arn "
+                f"arn:aws:imagebuilder:REGION:ACCOUNT:image-pipeline/{pipeline}-x86-64 (the {env.capitalize()}-Images stack's "
+                f"output PipelineArnx8664); when it is AVAILABLE, record it, idle color first: {records}")
     if missing:
         print("images: no recorded image (the fleet follows the latest public image, replaced on any deploy after AWS "
               "publishes one): " + ", ".join(missing) + ". Record with tools/images update.", file=sys.stderr)
+        for step in first_steps:
+            print("images: " + step, file=sys.stderr)
         return 1
     print("images: every color has a recorded image")
     return 0
@@ -201,7 +221,7 @@ def main(argv=None):
         if name == "set":
             p.add_argument("--ami", required=True)
         if name == "golden":
-            p.add_argument("--pipeline", default="web", help="the image pipeline's name (default: web)")
+            p.add_argument("--pipeline", help="the image pipeline's name (default: the environment's \"pipeline\" in the record, else web)")
             p.add_argument("--parameter", help="the SSM parameter holding its newest image id (default: " + GOLDEN_PARAMETER + ")")
             p.add_argument("--allow-live", action="store_true", help="also write a color that takes traffic")
     c = sub.add_parser("check")

@@ -75,7 +75,9 @@ class ImageRecordTests(unittest.TestCase):
         envs = self.record()["environments"]
         self.assertEqual(sorted(envs), ["dev", "prod"])
         for colors in envs.values():
-            self.assertEqual(sorted(colors), ["blue", "green"])
+            self.assertEqual(sorted(set(colors) - {"pipeline"}), ["blue", "green"])
+        self.assertEqual(envs["prod"]["pipeline"], "prod-web", "prod's images come from the Prod-Images pipeline")
+        self.assertNotIn("pipeline", envs["dev"], "dev keeps the public image")
 
     def test_update_records_the_newest_public_image_for_one_color_and_region_only(self):
         r = self.run_tool("update", "--env", "prod", "--color", "green", "--region", "eu-west-1")
@@ -104,6 +106,28 @@ class ImageRecordTests(unittest.TestCase):
         self.run_tool("set", "--env", "dev", "--color", "green", "--region", "eu-west-1", "--ami", "ami-0123456789abcdef1")
         self.assertEqual(self.run_tool("check", "--env", "dev").returncode, 0)
 
+    def test_check_names_the_first_step_for_an_environment_with_a_pipeline(self):
+        r = self.run_tool("check", "--env", "prod")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("prod takes its images from the pipeline prod-web", r.stderr)
+        self.assertIn("aws imagebuilder start-image-pipeline-execution --image-pipeline-arn "
+                      "arn:aws:imagebuilder:REGION:ACCOUNT:image-pipeline/prod-web-x86-64", r.stderr)
+        # Idle color first; the live one (blue) only with --allow-live.
+        self.assertIn("idle color first: tools/images golden --env prod --color green --region REGION --pipeline prod-web; "
+                      "tools/images golden --env prod --color blue --region REGION --pipeline prod-web --allow-live", r.stderr)
+        dev = self.run_tool("check", "--env", "dev")
+        self.assertEqual(dev.returncode, 1)
+        self.assertNotIn("First step", dev.stderr, "dev names no pipeline")
+
+    def test_golden_reads_the_pipeline_the_record_names(self):
+        self.put_golden("eu-west-1", "/infra/golden-image/prod-web/x86_64", "ami-0aaaaaaaaaaaaaaa1")
+        r = self.run_tool("golden", "--env", "prod", "--color", "green", "--region", "eu-west-1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        entry = self.record()["environments"]["prod"]["green"]["eu-west-1"]
+        self.assertEqual(entry["ami"], "ami-0aaaaaaaaaaaaaaa1")
+        self.assertEqual(entry["source"], "pipeline prod-web (ssm:/infra/golden-image/prod-web/x86_64)")
+        self.assertEqual(self.record()["environments"]["prod"]["pipeline"], "prod-web", "the record keeps its pipeline")
+
     def put_golden(self, region, name, value):
         import boto3
         ssm = boto3.client("ssm", region_name=region, endpoint_url=self.env["AWS_ENDPOINT_URL"],
@@ -113,7 +137,7 @@ class ImageRecordTests(unittest.TestCase):
     def test_golden_records_the_pipelines_newest_image_for_the_idle_color_only(self):
         self.put_golden("eu-west-1", "/infra/golden-image/web/x86_64", "ami-0aaaaaaaaaaaaaaa1")
         self.put_golden("eu-west-1", "/infra/golden-image/web/arm64", "ami-0bbbbbbbbbbbbbbb2")
-        r = self.run_tool("golden", "--env", "prod", "--color", "green", "--region", "eu-west-1")
+        r = self.run_tool("golden", "--env", "prod", "--color", "green", "--region", "eu-west-1", "--pipeline", "web")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("prod: live color: blue", r.stdout)
         green = self.record()["environments"]["prod"]["green"]["eu-west-1"]
@@ -122,7 +146,7 @@ class ImageRecordTests(unittest.TestCase):
         self.assertEqual(self.record()["environments"]["prod"]["blue"], {}, "the live color is untouched")
         # A new image later: the record follows the parameter, a diff of one line.
         self.put_golden("eu-west-1", "/infra/golden-image/web/x86_64", "ami-0aaaaaaaaaaaaaaa3")
-        r = self.run_tool("golden", "--env", "prod", "--color", "green", "--region", "eu-west-1")
+        r = self.run_tool("golden", "--env", "prod", "--color", "green", "--region", "eu-west-1", "--pipeline", "web")
         self.assertIn("ami-0aaaaaaaaaaaaaaa1 -> ami-0aaaaaaaaaaaaaaa3", r.stdout)
         r = self.run_tool("golden", "--env", "dev", "--color", "green", "--region", "eu-west-1", "--arch", "arm64")
         self.assertEqual(r.returncode, 0, r.stderr)
