@@ -181,7 +181,9 @@ def cmd_check(a, record):
                 + (" --allow-live (it takes traffic: only before the first deploy, or as an instance refresh)" if color in live else "")
                 for color in sorted(absent, key=lambda c: c in live))
             first_steps.append(
-                f"{env} takes its images from the pipeline {pipeline} (docs/golden-images.md). First step: build one, "
+                f"{env} takes its images from the pipeline {pipeline} (docs/golden-images.md). First step: deploy its "
+                f"stack (npx cdk deploy -c env={env} {env.capitalize()}-Network {env.capitalize()}-Images; the deploy "
+                f"workflow stops at this check), then build one, "
                 f"aws imagebuilder start-image-pipeline-execution --image-pipeline-arn "
                 f"arn:aws:imagebuilder:REGION:ACCOUNT:image-pipeline/{pipeline}-x86-64 (the {env.capitalize()}-Images stack's "
                 f"output PipelineArnx8664); when it is AVAILABLE, record it, idle color first: {records}")

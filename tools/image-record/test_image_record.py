@@ -110,6 +110,7 @@ class ImageRecordTests(unittest.TestCase):
         r = self.run_tool("check", "--env", "prod")
         self.assertEqual(r.returncode, 1)
         self.assertIn("prod takes its images from the pipeline prod-web", r.stderr)
+        self.assertIn("deploy its stack (npx cdk deploy -c env=prod Prod-Network Prod-Images", r.stderr)
         self.assertIn("aws imagebuilder start-image-pipeline-execution --image-pipeline-arn "
                       "arn:aws:imagebuilder:REGION:ACCOUNT:image-pipeline/prod-web-x86-64", r.stderr)
         # Idle color first; the live one (blue) only with --allow-live.
