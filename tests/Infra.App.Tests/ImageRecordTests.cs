@@ -31,6 +31,25 @@ public class ImageRecordTests
     }
 
     [Fact]
+    public void An_environment_names_the_pipeline_its_images_come_from()
+    {
+        var path = Write("""{ "environments": { "prod": { "pipeline": "prod-web", "blue": {}, "green": {} }, "dev": { "blue": {}, "green": {} } } }""");
+        ImageRecord.Pipeline("prod", path).Should().Be("prod-web");
+        ImageRecord.Pipeline("dev", path).Should().BeNull();
+        ImageRecord.Recorded("prod", "blue", path).Should().BeEmpty("the pipeline's name is not a color");
+        var bad = Write("""{ "environments": { "prod": { "pipeline": 7 } } }""");
+        var act = () => ImageRecord.Pipeline("prod", bad);
+        act.Should().Throw<ConfigException>().Which.Message.Should().Contain("environments.prod.pipeline must be a pipeline name");
+    }
+
+    [Fact]
+    public void The_committed_record_names_prods_pipeline_and_none_for_dev()
+    {
+        ImageRecord.Pipeline("prod").Should().Be("prod-web");
+        ImageRecord.Pipeline("dev").Should().BeNull("dev keeps the public Amazon Linux image");
+    }
+
+    [Fact]
     public void A_record_without_an_id_is_a_clear_error()
     {
         var path = Write("""{ "environments": { "dev": { "blue": { "eu-west-1": {} } } } }""");

@@ -14,7 +14,23 @@ public class ReferenceAppTests(ReferenceAppFixture app)
 
     [Fact]
     public void SynthesizesBothEnvironmentsWithoutAnAccount() =>
-        app.Templates.Keys.Should().BeEquivalentTo(["ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Dns", "Prod-Web", "Prod-Api"]);
+        app.Templates.Keys.Should().BeEquivalentTo(["ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Dns", "Prod-Web", "Prod-Api", "Prod-Images"]);
+
+    [Fact]
+    public void ProdBuildsGoldenImagesInItsOwnStack_AndNoFleetReadsThePipeline()
+    {
+        // Only prod names a pipeline (Config/images.json); dev keeps the public image.
+        Resources("AWS::ImageBuilder::ImagePipeline").Should().ContainSingle().Which.Stack.Should().Be("Prod-Images");
+        var pipeline = Resources("AWS::ImageBuilder::ImagePipeline").Single().Resource["Properties"]!;
+        pipeline["Name"]!.GetValue<string>().Should().Be("prod-web-x86-64");
+        // The image reaches a fleet only through a recorded id: nothing in the web stack imports from the image stack.
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(app.OutDir, "manifest.json")))!["artifacts"]!;
+        (manifest["Prod-Web"]!["dependencies"]?.AsArray().Select(d => d!.GetValue<string>()) ?? []).Should().NotContain("Prod-Images");
+        app.Templates["Prod-Web"].ToJsonString().Should().NotContain("/infra/golden-image/prod-web").And.NotContain("Prod-Images");
+        manifest["Prod-Images"]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Contain("Prod-Network", "it builds in prod's private subnets");
+        app.Templates["Prod-Images"]["Outputs"]!.AsObject().Select(o => o.Value!["Value"]!.ToJsonString())
+            .Should().Contain("\"/infra/golden-image/prod-web/x86_64\"");
+    }
 
     [Fact]
     public void ProdsZoneLivesInItsOwnProtectedStackThatTheWebStackDependsOn()

@@ -12,7 +12,7 @@ namespace Infra.App.Tests;
 [Collection(ReferenceAppCollection.Name)]
 public partial class SnapshotTests(ReferenceAppFixture app)
 {
-    public static TheoryData<string> Stacks => new() { "ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Dns", "Prod-Web", "Prod-Api" };
+    public static TheoryData<string> Stacks => new() { "ApiGateway-Account", "Dev-Network", "Dev-Web", "Dev-Api", "Prod-Network", "Prod-Dns", "Prod-Web", "Prod-Api", "Prod-Images" };
 
     [Theory]
     [MemberData(nameof(Stacks))]

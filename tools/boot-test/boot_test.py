@@ -9,10 +9,13 @@ deploy/scripts/package-revision is deployed the way the CodeDeploy agent does, u
 through nginx. Only what cannot exist here is stood in (tools/boot-test/standins, docs/boot-test.md).
 Prints "ok - ..." / "not ok - ..." lines and ends with "N passed, N failed"."""
 import argparse
+import base64
 import glob
+import gzip
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,10 +111,22 @@ def env_of(user_data):
     return dict(line.split("=", 1) for line in block.group(1).splitlines() if "=" in line)
 
 
+def install_script():
+    """install.sh as the image pipeline and the user data carry it (tools/server-files/render.py)."""
+    return subprocess.run([sys.executable, os.path.join(REPO, "tools/server-files/render.py"), "install.sh"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def carried_install_script(user_data):
+    """The install.sh a fleet's user data writes (base64 of gzip, in its INFRA_INSTALL_SH here-document)."""
+    m = re.search(r"<<'INFRA_INSTALL_SH' \| gunzip > \S+\n(.*?)\nINFRA_INSTALL_SH\n", user_data, re.S)
+    return gzip.decompress(base64.b64decode(m.group(1).replace("\n", ""))).decode() if m else None
+
+
 def not_run_for_real(user_data):
-    """User-data lines this test does not run for real, with the reason."""
+    """User-data lines (and lines of the install.sh it carries) this test does not run for real, with the reason."""
     out = []
-    lines = user_data.splitlines()
+    lines = user_data.splitlines() + (carried_install_script(user_data) or "").splitlines()
     i = 0
     standin = {"/opt/aws/bin/cfn-signal": "cfn-signal (stand-in records its arguments)",
                "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl": "CloudWatch agent (stand-in checks its config)",
@@ -448,6 +463,123 @@ def never_healthy(v, tar, work):
         box.destroy()
 
 
+# ---------------------------------------------------------------- golden image (docs/golden-images.md)
+GOLDEN_SOURCE = "boot-test image step"
+# Stand-ins that record every call of a package manager, first on the user-data unit's PATH
+# (systemd's default puts /usr/local/sbin before /usr/bin); installed after the image step.
+RECORDER = """#!/bin/sh
+echo "$(basename "$0") $*" >> /var/log/boot-test/package-manager.calls
+exec "/usr/bin/$(basename "$0")" "$@"
+"""
+RECORDED = ("apt-get", "apt", "dpkg")
+
+
+def image_step(box, script):
+    """The image pipeline's build step: install.sh --golden run inside the root filesystem (chroot, no boot),
+    with the same stand-in agents every boot here has. Returns (exit code, output, seconds)."""
+    box.write("/var/tmp/image-build/install.sh", script, 0o755)
+    t0 = time.monotonic()
+    r = Container.run(["chroot", box.root, "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                       "/bin/bash", "/var/tmp/image-build/install.sh", "--golden", GOLDEN_SOURCE], timeout=300)
+    took = time.monotonic() - t0
+    os.remove(box.path("/var/tmp/image-build/install.sh"))
+    return r.returncode, r.stdout + r.stderr, took
+
+
+def first_boot(v, tar, work, golden, name_suffix=""):
+    """Boots a fresh server of fleet v (after the image step when golden); returns (box, facts). The caller destroys box."""
+    box = Container(tar, work, ("golden-" if golden else "plain-") + re.sub(r"[^a-z0-9]+", "-", v["name"].lower()).strip("-")[:30] + name_suffix)
+    box.create()
+    install_standins(box, v["user_data"])
+    facts = {}
+    if golden:
+        facts["image_rc"], facts["image_out"], facts["image_seconds"] = image_step(box, install_script())
+        for tool in RECORDED:
+            box.write(f"/usr/local/sbin/{tool}", RECORDER, 0o755)
+        facts["dpkg_status"] = box.read("/var/lib/dpkg/status")
+        facts["dpkg_log"] = box.read("/var/log/dpkg.log")
+    t0 = time.time()
+    facts["boot_seconds"] = box.boot()
+    facts["rc"], facts["script_seconds"], facts["started"] = wait_user_data(box)
+    sig = signals(box)
+    facts["boot_to_healthy"] = (sig[0]["time"] - t0) if sig else None
+    facts["script_to_healthy"] = (sig[0]["time"] - facts["started"]) if sig and facts["started"] else None
+    return box, facts
+
+
+def golden_image(v, tar, work, bundles):
+    """A server of fleet v booted from a root filesystem prepared by install.sh --golden: it installs nothing."""
+    name = v["name"] + " (golden image)"
+    box = None
+    try:
+        carried = carried_install_script(v["user_data"])
+        ok(f"{name}: the user data carries the same install.sh the image step runs", carried == install_script(),
+           "the user data's install.sh differs from tools/server-files/render.py install.sh")
+        box, facts = first_boot(v, tar, work, golden=True)
+        marker = box.read("/etc/infra/golden-image")
+        if not ok(f"{name}: image step: install.sh --golden exits 0 and writes /etc/infra/golden-image (source, built, install_sha256)",
+                  facts["image_rc"] == 0 and marker.startswith(f"source={GOLDEN_SOURCE}\nbuilt=") and "\ninstall_sha256=" in marker,
+                  f"exit {facts['image_rc']}\n{facts['image_out']}\n{marker}"):
+            return
+        figure(name, "image step (install.sh --golden in the root filesystem)", f"{facts['image_seconds']:.1f} s")
+        bootlog = box.read("/var/log/web-fleet-bootstrap.log")
+        if not ok(f"{name}: the user data ran at boot and exited 0", facts["rc"] == 0, f"exit {facts['rc']}\n{bootlog}"):
+            return
+        ok(f"{name}: the bootstrap log says: golden image ({GOLDEN_SOURCE}, built ...): installing nothing",
+           re.search(rf"^bootstrap: golden image \({re.escape(GOLDEN_SOURCE)}, built \d{{4}}-\d\d-\d\dT[\d:]+Z\): installing nothing$", bootlog, re.M) is not None, bootlog)
+        ok(f"{name}: install.sh did not run at boot (no 'install:' line in the bootstrap log)", "\ninstall: " not in "\n" + bootlog, bootlog)
+        calls = box.read("/var/log/boot-test/package-manager.calls")
+        ok(f"{name}: no package manager ran at boot (recorders of {', '.join(RECORDED)} on PATH: no call)", calls == "", calls)
+        ok(f"{name}: dpkg's status and log are unchanged by the boot",
+           box.read("/var/lib/dpkg/status") == facts["dpkg_status"] and box.read("/var/log/dpkg.log") == facts["dpkg_log"])
+        sig = signals(box)
+        if "/opt/aws/bin/cfn-signal" in v["user_data"]:
+            good = len(sig) == 1 and sig[0]["args"][sig[0]["args"].index("-e") + 1] == "0" and sig[0]["health_status"] == "503" and sig[0]["revision"] == "none"
+            ok(f"{name}: healthy signal sent once, with success, after nginx answered through the app processes", good, json.dumps(sig))
+        if facts["script_to_healthy"] is not None:
+            figure(name, "first-boot script start to healthy signal", f"{facts['script_to_healthy']:.1f} s")
+            figure(name, "boot (systemd-nspawn start) to healthy signal", f"{facts['boot_to_healthy']:.1f} s")
+        env = env_of(v["user_data"])
+        port, health = int(env.get("APP_NGINX_PORT", "80")), env.get("APP_HEALTH_PATH", "/health")
+        ports = list(range(int(env["APP_BASE_PORT"]), int(env["APP_BASE_PORT"]) + int(env["APP_PROCESS_COUNT"])))
+        states = {p: unit_props(box, f"app@{p}.service", ["ActiveState", "UnitFileState"]) for p in ports}
+        ok(f"{name}: configured all the same: every app process active and enabled, nginx -t, the fleet's app.env",
+           all(st.get("ActiveState") == "active" and st.get("UnitFileState") == "enabled" for st in states.values())
+           and box.sh("nginx -t", timeout=15).returncode == 0 and f"APP_PROCESS_COUNT={len(ports)}" in box.read("/etc/app/app.env"), str(states))
+        succeeded, event, secs = Agent(box).deploy(bundles["v1"], note)
+        status, _, body = http(box, health, port)
+        ok(f"{name}: a first revision deploys and {health} answers 200 through nginx", succeeded and status == 200, f"{event} {status} {body[:200]}")
+    except Exception as e:  # noqa: BLE001
+        ok(f"{name}: ran to the end", False, f"{type(e).__name__}: {e}")
+    finally:
+        if box:
+            box.destroy()
+
+
+def golden_timing(v, tar, work, runs):
+    """Boot-to-healthy of fleet v, plain image against golden, alternating, `runs` each; prints the medians."""
+    times = {False: [], True: []}
+    for i in range(runs):
+        for golden in (False, True):
+            box = None
+            try:
+                box, facts = first_boot(v, tar, work, golden, name_suffix=f"-{i}")
+                if facts["rc"] == 0 and facts["boot_to_healthy"] is not None:
+                    times[golden].append((facts["boot_to_healthy"], facts["script_to_healthy"]))
+                note(f"timing run {i + 1} {'golden' if golden else 'plain'}: exit {facts['rc']}, boot to healthy "
+                     f"{facts['boot_to_healthy']}, script to healthy {facts['script_to_healthy']}")
+            finally:
+                if box:
+                    box.destroy()
+    for golden in (False, True):
+        t = times[golden]
+        label = "golden image" if golden else "plain image (install.sh runs)"
+        ok(f"{v['name']}: {label}: {runs} timed boots reached healthy", len(t) == runs, str(t))
+        if t:
+            figure(v["name"], f"{label}: boot to healthy, median of {len(t)}", f"{statistics.median(x[0] for x in t):.2f} s "
+                   f"(each: {', '.join(f'{x[0]:.2f}' for x in t)}); first-boot script to healthy median {statistics.median(x[1] for x in t):.2f} s")
+
+
 def build_bundles(work):
     out = {}
     pkg = os.path.join(REPO, "deploy/scripts/package-revision")
@@ -475,6 +607,9 @@ def main():
     ap.add_argument("--cdk-out", default=os.path.join(REPO, "cdk.out"))
     ap.add_argument("--only", help="run only variants whose name contains this")
     ap.add_argument("--no-planted", action="store_true", help="skip the planted failures (for a quick local run; CI runs them)")
+    ap.add_argument("--no-golden", action="store_true", help="skip the golden-image boot")
+    ap.add_argument("--golden-timing", type=int, default=0, metavar="N",
+                    help="also boot the first fleet N times from a plain and N times from a golden image and print the median boot-to-healthy")
     a = ap.parse_args()
     variants = fleet_user_data(a.cdk_out)
     if a.only:
@@ -494,6 +629,10 @@ def main():
             boot_variant(v, a.rootfs, work, bundles, full=(i == 0 and not a.no_planted))
         if variants and not a.no_planted:
             never_healthy(variants[0], a.rootfs, work)
+        if variants and not a.no_golden:
+            golden_image(variants[0], a.rootfs, work, bundles)
+        if variants and a.golden_timing > 0:
+            golden_timing(variants[0], a.rootfs, work, a.golden_timing)
     note("figures:")
     for variant, what, value in FIGURES:
         note(f"  {variant} | {what} | {value}")

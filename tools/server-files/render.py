@@ -5,6 +5,7 @@ outside .NET: deploy/test/run (nginx -t, the hooks' contract) and tools/boot-tes
 
   python3 tools/server-files/render.py nginx.conf.template INSTANCE_PORT=80 HEALTH_PATH=/health --ports 8001,8002
   python3 tools/server-files/render.py app@.service
+  python3 tools/server-files/render.py install.sh        (its @include lines replaced)
 
 Prints the text with its final newline. Exit 1 on a placeholder without a value."""
 import json
@@ -24,8 +25,19 @@ def read(name):
     return text[:-1] if text.endswith("\n") else text
 
 
+INCLUDE = "@include "
+
+
+def install_script():
+    """install.sh as a server runs it: each "@include FILE" line replaced by that file (ServerFiles.InstallScript)."""
+    return "\n".join(read(line[len(INCLUDE):].strip()) if line.startswith(INCLUDE) else line
+                     for line in read("install.sh").split("\n"))
+
+
 def render(name, values, ports=()):
     """The template with values in place of {{NAME}}; a line holding {{APP_PORT}} once per port."""
+    if name == "install.sh":
+        return install_script()
     as_json = name.endswith(".json.template")
 
     def substitute(line, vals):

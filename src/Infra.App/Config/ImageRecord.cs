@@ -24,6 +24,24 @@ public static class ImageRecord
     }
 
     /// <summary>
+    /// The golden image pipeline <paramref name="environment"/>'s images come from (<c>environments.&lt;env&gt;.pipeline</c>),
+    /// or null when it has none (its colors take public or given images). The app adds the pipeline's stack for it.
+    /// </summary>
+    public static string? Pipeline(string environment, string? path = null)
+    {
+        path ??= DefaultPath;
+        if (!File.Exists(path)) return null;
+        JsonNode? root;
+        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (System.Text.Json.JsonException e) { throw new ConfigException($"{path} is not valid JSON: {e.Message}"); }
+        var node = root?["environments"]?[environment]?["pipeline"];
+        if (node is null) return null;
+        return node is JsonValue v && v.TryGetValue<string>(out var name) && name.Length > 0
+            ? name
+            : throw new ConfigException($"{path}: environments.{environment}.pipeline must be a pipeline name such as {environment}-web.");
+    }
+
+    /// <summary>
     /// The per-region images a fleet of <paramref name="settings"/> gets: those set in the settings, else
     /// those recorded in the file; null when its color has an explicit AMI id or nothing is recorded.
     /// </summary>

@@ -5,8 +5,9 @@ using CdkApp = Amazon.CDK.App;
 namespace Infra.App.Stacks;
 
 /// <summary>
-/// Composes the stacks of one environment, named <c>{Env}-Network</c>, <c>{Env}-Web</c> and <c>{Env}-Api</c>, and
-/// <c>{Env}-Dns</c> when the environment's domain has a zone the app creates (deployed and delegated first).
+/// Composes the stacks of one environment, named <c>{Env}-Network</c>, <c>{Env}-Web</c> and <c>{Env}-Api</c>,
+/// <c>{Env}-Dns</c> when the environment's domain has a zone the app creates (deployed and delegated first), and
+/// <c>{Env}-Images</c> when <c>Config/images.json</c> names a golden image pipeline for it.
 /// </summary>
 public static class ReferenceEnvironment
 {
@@ -38,12 +39,16 @@ public static class ReferenceEnvironment
         var dns = settings.Domain is { ZoneSource: Infra.Constructs.Dns.HostedZoneSource.Create } domain
             ? new DnsStack(app, $"{prefix}-Dns", domain, Props("public DNS zone, deployed and delegated before the web stack"))
             : null;
+        // An environment whose images.json entry names a pipeline builds its golden images in a stack of its own.
+        var images = ImageRecord.Pipeline(settings.Name) is { } pipeline
+            ? new ImageStack(app, $"{prefix}-Images", settings, pipeline, network.Network.Vpc, Props($"golden image pipeline {pipeline}"))
+            : null;
         var web = new WebStack(app, $"{prefix}-Web", settings, network.Network.Vpc, Props("web service"), dns?.Zone.Zone);
         // The API's alarms notify the environment's one topic (in the web stack).
         var api = new ApiStack(app, $"{prefix}-Api", settings, Props("sample API with a stage canary"), web.Monitoring?.Notifications.AlarmAction,
             ownsApiGatewayAccount: apiGatewayAccount is null);
         if (apiGatewayAccount is not null) api.AddStackDependency(apiGatewayAccount, "the account's API Gateway logging role exists before a stage logs");
-        foreach (var stack in new Stack?[] { network, web, api, dns }.OfType<Stack>())
+        foreach (var stack in new Stack?[] { network, web, api, dns, images }.OfType<Stack>())
         {
             // Listener, rule and dashboard tags are valid in CloudFormation but not yet in cfn-lint's schema; they carry nothing useful.
             var tagProps = new TagProps { ExcludeResourceTypes = ["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::CloudWatch::Dashboard"] };

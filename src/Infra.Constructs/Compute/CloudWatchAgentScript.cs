@@ -41,33 +41,20 @@ public static class CloudWatchAgentScript
     /// <summary>Local rotation of the copied journal; CloudWatch keeps the history (<c>ServerFiles/app.logrotate</c>).</summary>
     public static string LogRotate => ServerFiles.Read(ServerFiles.LogRotate);
 
-    /// <summary>The script lines (bash, <c>set -euo pipefail</c> in force; <c>PKG</c>, <c>pkg_install</c> and <c>REGION</c> set by <see cref="FleetBootstrapScript"/>).</summary>
+    /// <summary>
+    /// The script lines that configure the agent (bash, <c>set -euo pipefail</c> in force). The agent, the journal
+    /// export unit and its logrotate file are installed before them by <c>install.sh cloudwatch-agent</c>
+    /// (<see cref="ServerFiles.InstallScript"/>), or are already on a golden image.
+    /// </summary>
     public static string Render(Options o)
     {
-        var journal = o.AppLogFile is null ? $$"""
-            # The agent reads files only: copy the app processes' journal to a file it tails.
-            install -d -m 0755 /var/log/app
-            cat > /etc/systemd/system/app-log-export.service <<'UNIT'
-            {{JournalExportUnit}}
-            UNIT
-            cat > /etc/logrotate.d/app <<'ROTATE'
-            {{LogRotate}}
-            ROTATE
+        var journal = o.AppLogFile is null ? """
+            # The agent reads files only: the journal export unit (installed with the agent) copies the app's journal to a file.
             systemctl daemon-reload
             systemctl enable --now app-log-export.service
             """ : $"# App logs: the agent tails {o.AppLogFile} (FleetLogging.AppLogFile).";
         return $$"""
             # CloudWatch agent: nginx, app, bootstrap and CodeDeploy logs, memory and disk use (docs/monitoring.md).
-            if [ -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then
-              echo "bootstrap: the CloudWatch agent is installed"
-            elif [ "$PKG" = dnf ]; then
-              pkg_install amazon-cloudwatch-agent
-            else
-              # Debian/Ubuntu: the package AWS publishes per region, OS and architecture.
-              . /etc/os-release
-              curl -fsSL --retry 5 -o /tmp/amazon-cloudwatch-agent.deb "https://amazoncloudwatch-agent-${REGION}.s3.${REGION}.amazonaws.com/${ID}/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
-              dpkg -i -E /tmp/amazon-cloudwatch-agent.deb
-            fi
             {{journal}}
             cat > {{ConfigPath}} <<'CWAGENT'
             {{Config(o)}}

@@ -51,6 +51,27 @@ public static class FleetBootstrapScript
     /// </summary>
     public static string PlaceholderApp => ServerFiles.Read(ServerFiles.PlaceholderApp);
 
+    /// <summary>Where the first-boot script writes <see cref="ServerFiles.InstallScript"/> before it runs it (or not).</summary>
+    public const string InstallPath = InstallDir + "/install.sh";
+
+    private const string InstallDir = "/usr/local/lib/infra";
+
+    // install.sh holds here-documents of its own; this delimiter is none of theirs (a test checks).
+    private const string InstallHeredoc = "INFRA_INSTALL_SH";
+
+    /// <summary>
+    /// <see cref="ServerFiles.InstallScript"/> as a file (final newline included), gzip-compressed and base64-encoded in
+    /// lines of 76 characters: the form the first-boot script carries it in.
+    /// </summary>
+    public static string CompressedInstallScript()
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.SmallestSize))
+            gzip.Write(Encoding.UTF8.GetBytes(ServerFiles.InstallScript + "\n"));
+        var text = Convert.ToBase64String(buffer.ToArray());
+        return string.Join('\n', text.Chunk(76).Select(c => new string(c)));
+    }
+
     /// <summary>Seconds the script waits for nginx to answer the health path before it fails (and its signal with it).</summary>
     public const int ReadyTimeoutSeconds = 60;
 
@@ -69,80 +90,63 @@ public static class FleetBootstrapScript
 
         var signal = o.SendsSignal ? """
             # What sends the healthy signal comes first, so any later failure reaches CloudFormation at once
-            # instead of after the signal timeout. Amazon Linux 2023 images ship it.
-            if [ -x /opt/aws/bin/cfn-signal ]; then
-              echo "bootstrap: cfn-signal is installed"
-            elif [ "$PKG" = dnf ]; then
-              pkg_install aws-cfn-bootstrap
-            else
-              # Debian/Ubuntu: the helper scripts AWS publishes, in their own virtual environment (PEP 668).
-              pkg_install python3-venv
-              python3 -m venv /opt/aws/cfn-bootstrap
-              /opt/aws/cfn-bootstrap/bin/pip install --quiet https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz
-              install -d -m 0755 /opt/aws/bin
-              ln -sf /opt/aws/cfn-bootstrap/bin/cfn-signal /opt/aws/bin/cfn-signal
-            fi
+            # instead of after the signal timeout.
+            install_part signal-tool
             """ : "# No healthy signal: this fleet does not wait for one (scaled to zero or WaitForHealthySignal = false).";
 
         var agent = o.InstallCodeDeployAgent ? """
-            # CodeDeploy agent, from the regional bucket AWS documents for it (Amazon Linux, Debian and Ubuntu).
-            if [ -x /opt/codedeploy-agent/bin/codedeploy-agent ]; then
-              echo "bootstrap: the CodeDeploy agent is installed"
-            else
-              if [ "$PKG" = dnf ]; then pkg_install ruby wget; else pkg_install ruby-full wget; fi
-              curl -fsSL --retry 5 -o /tmp/codedeploy-install "https://aws-codedeploy-${REGION}.s3.${REGION}.amazonaws.com/latest/install"
-              chmod +x /tmp/codedeploy-install
-              /tmp/codedeploy-install auto
-            fi
+            # CodeDeploy agent (install.sh: the regional installer AWS documents).
+            install_part codedeploy-agent
             systemctl enable --now codedeploy-agent
             """ : "# CodeDeploy agent: not installed (InstallCodeDeployAgent = false)";
+
+        var cloudWatch = o.CloudWatchAgent is { } cw
+            ? "install_part cloudwatch-agent\n" + CloudWatchAgentScript.Render(cw)
+            : "# CloudWatch agent: not installed (WebFleetProps.Logs.Enabled = false)";
 
         return $$"""
             set -euo pipefail
             exec > >(tee -a /var/log/web-fleet-bootstrap.log) 2>&1
             echo "bootstrap: start $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-            # The image decides the package manager, nginx's user and paths: Amazon Linux 2023 (dnf) or Debian/Ubuntu (apt-get).
-            if command -v dnf >/dev/null 2>&1; then PKG=dnf
-            elif command -v apt-get >/dev/null 2>&1; then PKG=apt
-            else echo "bootstrap: FAILED: neither dnf nor apt-get on this image" >&2; exit 1
+            # What a server installs (packages, agents, the app user, unit files) is install.sh, the very script the
+            # image pipeline runs; this script configures. A golden image whose marker names this install.sh already
+            # has it all, so nothing is installed; any other image runs it, part by part (docs/golden-images.md).
+            # It travels compressed: EC2 takes at most 16 KB of user data (docs/golden-images.md); read it in the repository.
+            INSTALL_SHA256={{ServerFiles.InstallScriptSha256}}
+            install -d -m 0755 {{InstallDir}}
+            base64 -d <<'{{InstallHeredoc}}' | gunzip > {{InstallPath}}
+            {{CompressedInstallScript()}}
+            {{InstallHeredoc}}
+            echo "$INSTALL_SHA256  {{InstallPath}}" | sha256sum -c --quiet -
+            chmod 0755 {{InstallPath}}
+            golden() { sed -n "s/^$1=//p" {{ServerFiles.GoldenImageMarker}} | head -n 1; }
+            if [ -f {{ServerFiles.GoldenImageMarker}} ] && [ "$(golden install_sha256)" = "$INSTALL_SHA256" ]; then
+              INSTALL=no
+              echo "bootstrap: golden image ($(golden source), built $(golden built)): installing nothing"
+            elif [ -f {{ServerFiles.GoldenImageMarker}} ]; then
+              INSTALL=yes
+              echo "bootstrap: WARNING: golden image ($(golden source), built $(golden built)) was made by another install.sh (sha256 $(golden install_sha256), this script carries $INSTALL_SHA256): running install.sh (idempotent)"
+            else
+              INSTALL=yes
+              echo "bootstrap: no golden image marker ({{ServerFiles.GoldenImageMarker}}): running install.sh"
             fi
-            pkg_install() {
-              if [ "$PKG" = dnf ]; then dnf install -y "$@"; return; fi
-              # An image that has every package needs no package lists (and no network); others fetch them once.
-              DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" ||
-                { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; }
+            install_part() {
+              if [ "$INSTALL" = no ]; then return 0; fi
+              REGION="${REGION:-}" {{InstallPath}} "$@"
             }
             {{signal}}
             # IMDSv2 only: every metadata read carries a session token. IMDS_ENDPOINT is for the boot test's stand-in.
             IMDS="${IMDS_ENDPOINT:-http://169.254.169.254}"
             IMDS_TOKEN=$(curl -fsS --retry 5 --retry-connrefused -X PUT "${IMDS}/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
             REGION=$(curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: ${IMDS_TOKEN}" "${IMDS}/latest/meta-data/placement/region")
-            {{(o.CloudWatchAgent is { } cw ? CloudWatchAgentScript.Render(cw) : "# CloudWatch agent: not installed (WebFleetProps.Logs.Enabled = false)")}}
-            pkg_install nginx python3 curl
+            {{cloudWatch}}
+            install_part web
             if id nginx >/dev/null 2>&1; then NGINX_USER=nginx; else NGINX_USER=www-data; fi
-            id app >/dev/null 2>&1 || useradd --system --home-dir /opt/app --shell "$(command -v nologin || echo /sbin/nologin)" app
-            # Code is root-owned and read-only for the app user. Each revision is a directory under releases/;
-            # current is a symbolic link the CodeDeploy hooks switch (docs/deploy-revision.md).
-            install -d -o root -g root -m 0755 /opt/app /opt/app/releases
-            install -d -m 0755 /etc/app
             # App config: names and ARNs only; the app reads its secret from Secrets Manager at run time.
             cat > /etc/app/app.env <<'APPENV'
             {{env}}APPENV
             echo "AWS_REGION=${REGION}" >> /etc/app/app.env
             chmod 0644 /etc/app/app.env
-            if [ -e /opt/app/current ]; then
-              echo "bootstrap: /opt/app/current is already there (the image carries an app): kept"
-            else
-              install -d -o root -g root -m 0755 /opt/app/releases/placeholder /opt/app/releases/placeholder/static
-            cat > /opt/app/releases/placeholder/start <<'APP'
-            {{PlaceholderApp}}
-            APP
-              chmod 0755 /opt/app/releases/placeholder/start
-              ln -sfn releases/placeholder /opt/app/current
-            fi
-            cat > /etc/systemd/system/app@.service <<'UNIT'
-            {{AppUnit}}
-            UNIT
             printf 'user %s;\n' "$NGINX_USER" > /etc/nginx/nginx.conf
             cat >> /etc/nginx/nginx.conf <<'NGINX'
             {{NginxConfig(o)}}

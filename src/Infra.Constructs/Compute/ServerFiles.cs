@@ -42,6 +42,37 @@ public static partial class ServerFiles
     /// <summary>The CloudWatch agent's configuration: <see cref="CloudWatchAgentScript.ConfigPath"/>.</summary>
     public const string CloudWatchAgentConfigTemplate = "amazon-cloudwatch-agent.json.template";
 
+    /// <summary>
+    /// The install script (<c>ServerFiles/install.sh</c>): packages, agents, the app user and unit files,
+    /// nothing that depends on an environment's settings. Read it with <see cref="InstallScript"/>, not
+    /// <see cref="Read"/>: its <c>@include</c> lines are replaced by the files they name.
+    /// </summary>
+    public const string InstallScriptName = "install.sh";
+
+    /// <summary>
+    /// The install script as a server runs it (<c>@include FILE</c> lines replaced by that server file), without
+    /// its final newline. The image pipeline's build component and the first-boot script carry this same text;
+    /// <c>install.sh --golden SOURCE</c> records its hash in <c>/etc/infra/golden-image</c> (docs/golden-images.md).
+    /// </summary>
+    public static string InstallScript => Include(Read(InstallScriptName));
+
+    /// <summary>
+    /// The lower-case hex SHA-256 of <see cref="InstallScript"/> as a file (with its final newline): what
+    /// <c>install.sh --golden</c> writes as <c>install_sha256=</c> and the first-boot script compares.
+    /// </summary>
+    public static string InstallScriptSha256 =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(InstallScript + "\n")));
+
+    /// <summary>The marker a golden image carries (written last by <c>install.sh --golden</c>).</summary>
+    public const string GoldenImageMarker = "/etc/infra/golden-image";
+
+    private static string Include(string text) =>
+        string.Join('\n', text.Split('\n').Select(line => line.StartsWith(IncludePrefix, StringComparison.Ordinal)
+            ? Read(line[IncludePrefix.Length..].Trim())
+            : line));
+
+    private const string IncludePrefix = "@include ";
+
     /// <summary>The placeholder of the line written once per app process port.</summary>
     public const string AppPortPlaceholder = "APP_PORT";
 

@@ -22,7 +22,7 @@ public class LayerTests
         ["Validation", "Defaults", "Guardrails"],      // foundation: checks, defaults, the secret guard
         ["Security"],                                  // keys, trust, groups, web ACLs: used by every resource
         ["Network", "Secrets", "Dns", "Storage"],      // platform: the VPC, the app secret, the zone, buckets
-        ["Compute", "LoadBalancing", "Serverless"],    // workloads: servers, the load balancer, the API
+        ["Compute", "LoadBalancing", "Serverless", "Images"], // workloads: servers, the load balancer, the API, the servers' images
         ["Monitoring"],                                // watches the workloads: alarms, dashboard, topic
         ["Deployment"],                                // ships to the workloads, rolls back on the alarms
         ["CiCd", "Startup"],                           // the app's edges: CI identity, program start

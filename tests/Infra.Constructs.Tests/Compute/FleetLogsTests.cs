@@ -94,8 +94,10 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
     public void Default_UserDataInstallsTheAgentBeforeNginxWithTheFleetsLogGroups()
     {
         var ud = f.DefaultUserData;
-        ud.IndexOf("pkg_install amazon-cloudwatch-agent", StringComparison.Ordinal).Should().BePositive()
-            .And.BeLessThan(ud.IndexOf("pkg_install nginx", StringComparison.Ordinal), "a failing bootstrap still ships its log");
+        // Configured before nginx is even installed, so a failing bootstrap still ships its log.
+        ud.IndexOf("amazon-cloudwatch-agent-ctl -a fetch-config", StringComparison.Ordinal).Should().BePositive()
+            .And.BeLessThan(ud.IndexOf("install_part web\n", StringComparison.Ordinal), "a failing bootstrap still ships its log");
+        ServerFiles.InstallScript.Should().Contain("pkg_install amazon-cloudwatch-agent");
         ud.Should().Contain("amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:" + CloudWatchAgentScript.ConfigPath);
         foreach (var (file, group) in new[] { ("/var/log/nginx/access.log", "NginxAccess"), ("/var/log/nginx/error.log", "NginxError"), ("/var/log/app/app.log", "App"), ("/var/log/web-fleet-bootstrap.log", "Deploy") })
             AgentConfig(ud)["logs"]!["logs_collected"]!["files"]!["collect_list"]!.AsArray()
@@ -117,9 +119,11 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
     [Fact]
     public void Default_TheAppsJournalIsCopiedToAFileTheAgentTails()
     {
-        f.DefaultUserData.Should().Contain("systemctl enable --now app-log-export.service")
-            .And.Contain("_SYSTEMD_SLICE=system-app.slice >> /var/log/app/app.log")
-            .And.Contain("/etc/logrotate.d/app");
+        f.DefaultUserData.WithoutInstallScript().Should().Contain("install_part cloudwatch-agent\n")
+            .And.Contain("systemctl enable --now app-log-export.service");
+        // The unit and the logrotate file are installed with the agent (install.sh), on every image alike.
+        ServerFiles.InstallScript.Should().Contain("_SYSTEMD_SLICE=system-app.slice >> /var/log/app/app.log")
+            .And.Contain("cat > /etc/logrotate.d/app <<");
     }
 
     [Fact]
@@ -131,7 +135,7 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
         f.CustomJson.ResourcesOf("AWS::Logs::MetricFilter").Single().Props["FilterPattern"]!.GetValue<string>().Should().Be("?panic ?ERROR");
         AgentConfig(f.CustomUserData)["logs"]!["logs_collected"]!["files"]!["collect_list"]!.AsArray()
             .Should().Contain(e => e!["file_path"]!.GetValue<string>() == "/srv/app/log/*.log");
-        f.CustomUserData.Should().NotContain("app-log-export", "the app writes its own file");
+        f.CustomUserData.WithoutInstallScript().Should().NotContain("app-log-export", "the app writes its own file");
     }
 
     [Fact]
@@ -139,7 +143,8 @@ public class FleetLogsTests(FleetLogsTests.Fixture f) : IClassFixture<FleetLogsT
     {
         f.OffJson.ResourcesOf("AWS::Logs::LogGroup").Should().BeEmpty();
         f.OffJson.ResourcesOf("AWS::KMS::Key").Should().BeEmpty();
-        f.OffUserData.Should().NotContain("amazon-cloudwatch-agent-ctl").And.Contain("# CloudWatch agent: not installed");
+        f.OffUserData.WithoutInstallScript().Should().NotContain("amazon-cloudwatch-agent-ctl").And.NotContain("install_part cloudwatch-agent")
+            .And.Contain("# CloudWatch agent: not installed");
         f.OffJson.ToJsonString().Should().NotContain("CloudWatchAgent");
     }
 

@@ -11,6 +11,7 @@ public class ServerFilesTests
     [
         ServerFiles.NginxConfigTemplate, ServerFiles.AppUnit, ServerFiles.PlaceholderApp,
         ServerFiles.JournalExportUnit, ServerFiles.LogRotate, ServerFiles.CloudWatchAgentConfigTemplate,
+        ServerFiles.InstallScriptName,
     ];
 
     private static string Dir
@@ -107,7 +108,8 @@ public class ServerFilesTests
             var errors = py.StandardError.ReadToEnd();
             py.WaitForExit();
             py.ExitCode.Should().Be(0, errors);
-            var expected = name.EndsWith(".template", StringComparison.Ordinal) ? ServerFiles.Render(name, values, ports) : ServerFiles.Read(name);
+            var expected = name == ServerFiles.InstallScriptName ? ServerFiles.InstallScript
+                : name.EndsWith(".template", StringComparison.Ordinal) ? ServerFiles.Render(name, values, ports) : ServerFiles.Read(name);
             output.Should().Be(expected + "\n", name);
         }
     }
@@ -116,5 +118,60 @@ public class ServerFilesTests
     public void NginxFailTimeoutIsTheOneTheHooksWaitOut()
     {
         ServerFiles.Read(ServerFiles.NginxConfigTemplate).Should().Contain($"fail_timeout={FleetBootstrapScript.UpstreamFailTimeoutSeconds}s;");
+    }
+
+    [Fact]
+    public void TheInstallScriptCarriesTheServerFilesItIncludes()
+    {
+        // One source: the unit, the placeholder app and the logrotate file are included, not copied.
+        var script = ServerFiles.InstallScript;
+        script.Split('\n').Should().NotContain(l => l.StartsWith("@include", StringComparison.Ordinal));
+        foreach (var name in new[] { ServerFiles.AppUnit, ServerFiles.PlaceholderApp, ServerFiles.JournalExportUnit, ServerFiles.LogRotate })
+        {
+            script.Should().Contain(ServerFiles.Read(name), name);
+            ServerFiles.Read(ServerFiles.InstallScriptName).Should().Contain($"\n@include {name}\n");
+        }
+        script.Should().StartWith("#!/bin/bash\n").And.Contain("\nset -euo pipefail\n");
+    }
+
+    [Fact]
+    public void TheInstallScriptIsValidBashAndItsHashIsTheFilesHash()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"install-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(path, ServerFiles.InstallScript + "\n");
+        try
+        {
+            using var bash = Process.Start(new ProcessStartInfo("bash", ["-n", path]) { RedirectStandardError = true })!;
+            var errors = bash.StandardError.ReadToEnd();
+            bash.WaitForExit();
+            bash.ExitCode.Should().Be(0, errors);
+            // The marker holds sha256sum's answer on the server; the C# value must be the same string.
+            using var sum = Process.Start(new ProcessStartInfo("sha256sum", [path]) { RedirectStandardOutput = true })!;
+            var output = sum.StandardOutput.ReadToEnd();
+            sum.WaitForExit();
+            output.Split(' ')[0].Should().Be(ServerFiles.InstallScriptSha256).And.MatchRegex("^[0-9a-f]{64}$");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void TheInstallScriptRejectsUnknownPartsAndAGoldenRunOfSomeParts()
+    {
+        // Runs only the argument parsing: each case exits 2 before any package manager is looked for.
+        var path = Path.Combine(Path.GetTempPath(), $"install-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(path, ServerFiles.InstallScript + "\n");
+        try
+        {
+            foreach (var args in new[] { new[] { "nginx" }, ["--golden"], ["--golden", "p", "web"] })
+            {
+                using var bash = Process.Start(new ProcessStartInfo("bash", [path, .. args]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+                var errors = bash.StandardError.ReadToEnd();
+                bash.StandardOutput.ReadToEnd();
+                bash.WaitForExit();
+                bash.ExitCode.Should().Be(2, string.Join(' ', args));
+                errors.Should().StartWith("install: ");
+            }
+        }
+        finally { File.Delete(path); }
     }
 }

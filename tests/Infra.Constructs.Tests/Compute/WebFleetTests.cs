@@ -272,38 +272,42 @@ public class WebFleetTests(WebFleetTests.Fixture f) : IClassFixture<WebFleetTest
     [Fact]
     public void UserData_InstallsTheSignalBeforeAnythingCanFailAndGivesUpAfterAMinute()
     {
-        var ud = f.DefaultUserData;
-        ud.IndexOf("aws-cfn-bootstrap", StringComparison.Ordinal).Should().BePositive()
-            .And.BeLessThan(ud.IndexOf("IMDS_TOKEN=", StringComparison.Ordinal), "the signal must be installed before the first step that can fail");
+        var ud = f.DefaultUserData.WithoutInstallScript();
+        ud.IndexOf("install_part signal-tool\n", StringComparison.Ordinal).Should().BePositive()
+            .And.BeLessThan(ud.IndexOf("IMDS_TOKEN=", StringComparison.Ordinal), "the signal must be installed before the first step that can fail")
+            .And.BeLessThan(ud.IndexOf("install_part cloudwatch-agent\n", StringComparison.Ordinal));
+        ServerFiles.InstallScript.Should().Contain("pkg_install aws-cfn-bootstrap", "install.sh, which the user data carries, installs it");
         ud.Should().Contain("deadline=$((SECONDS + 60))").And.Contain("X-App-Revision: none".ToLowerInvariant());
     }
 
     [Fact]
     public void UserData_IsPortableBetweenAmazonLinuxAndDebian()
     {
+        ServerFiles.InstallScript.Should().Contain("if command -v dnf").And.Contain("elif command -v apt-get");
         var ud = f.DefaultUserData;
-        ud.Should().Contain("if command -v dnf").And.Contain("elif command -v apt-get")
-            .And.Contain("NGINX_USER=www-data").And.Contain("include /etc/nginx/modules-enabled/*.conf;")
+        ud.Should().Contain("NGINX_USER=www-data").And.Contain("include /etc/nginx/modules-enabled/*.conf;")
             .And.Contain("IMDS=\"${IMDS_ENDPOINT:-http://169.254.169.254}\"");
     }
 
     [Fact]
     public void UserData_RunsNginxInFrontOfTheAppProcesses()
     {
-        f.DefaultUserData.Should().Contain("pkg_install nginx python3 curl")
-            .And.Contain("server 127.0.0.1:8001").And.Contain("server 127.0.0.1:8002").And.NotContain("127.0.0.1:8003")
+        f.DefaultUserData.WithoutInstallScript().Should().Contain("install_part web\n");
+        ServerFiles.InstallScript.Should().Contain("pkg_install nginx python3 curl").And.Contain("[Service]").And.Contain("Environment=PORT=%i");
+        f.DefaultUserData.Should()
+            .Contain("server 127.0.0.1:8001").And.Contain("server 127.0.0.1:8002").And.NotContain("127.0.0.1:8003")
             .And.Contain("listen 80 default_server;")
             .And.Contain("for port in 8001 8002; do systemctl enable \"app@${port}.service\"; systemctl restart \"app@${port}.service\"; done")
-            .And.Contain("systemctl restart nginx", "an image with nginx already running must load the new configuration")
-            .And.Contain("[Service]").And.Contain("Environment=PORT=%i");
+            .And.Contain("systemctl restart nginx", "an image with nginx already running must load the new configuration");
         f.CustomUserData.Should().Contain("server 127.0.0.1:9004").And.Contain("listen 8080 default_server;").And.Contain("location = /healthz");
     }
 
     [Fact]
     public void UserData_InstallsTheCodeDeployAgentUnlessTurnedOff()
     {
-        f.DefaultUserData.Should().Contain("aws-codedeploy-${REGION}.s3.${REGION}.amazonaws.com/latest/install").And.Contain("systemctl enable --now codedeploy-agent");
-        f.CustomUserData.Should().NotContain("codedeploy-agent\n").And.Contain("InstallCodeDeployAgent = false");
+        ServerFiles.InstallScript.Should().Contain("aws-codedeploy-${r}.s3.${r}.amazonaws.com/latest/install", "install.sh, which the user data carries, installs it");
+        f.DefaultUserData.WithoutInstallScript().Should().Contain("install_part codedeploy-agent\nsystemctl enable --now codedeploy-agent");
+        f.CustomUserData.WithoutInstallScript().Should().NotContain("codedeploy-agent\n").And.Contain("InstallCodeDeployAgent = false");
     }
 
     [Fact]

@@ -7,6 +7,21 @@ namespace Infra.Constructs.Tests.Support;
 /// <summary>Reads a CDK assertion template as JSON, for checks the Match API cannot express.</summary>
 public static class TemplateExtensions
 {
+    /// <summary>
+    /// A fleet's user data without the install.sh it carries (the here-document written to
+    /// <c>FleetBootstrapScript.InstallPath</c>): the lines this fleet's settings decide. install.sh names every
+    /// agent and package, so a check that something is absent from a fleet must look here.
+    /// </summary>
+    public static string WithoutInstallScript(this string userData)
+    {
+        const string open = "<<'INFRA_INSTALL_SH'", close = "\nINFRA_INSTALL_SH\n";
+        var start = userData.IndexOf(open, StringComparison.Ordinal);
+        var end = userData.IndexOf(close, StringComparison.Ordinal);
+        if (start < 0 || end < start) throw new InvalidOperationException("the user data carries no install.sh here-document");
+        var lineEnd = userData.IndexOf('\n', start);
+        return userData[..(lineEnd + 1)] + userData[(end + 1)..];
+    }
+
     /// <summary>The template as a JSON tree (one jsii round trip).</summary>
     public static JsonObject Json(this Template template) =>
         JsonNode.Parse(JsonSerializer.Serialize(template.ToJSON()))!.AsObject();

@@ -7,75 +7,105 @@ trap exitTrap EXIT
 set -euo pipefail
 exec > >(tee -a /var/log/web-fleet-bootstrap.log) 2>&1
 echo "bootstrap: start $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-# The image decides the package manager, nginx's user and paths: Amazon Linux 2023 (dnf) or Debian/Ubuntu (apt-get).
-if command -v dnf >/dev/null 2>&1; then PKG=dnf
-elif command -v apt-get >/dev/null 2>&1; then PKG=apt
-else echo "bootstrap: FAILED: neither dnf nor apt-get on this image" >&2; exit 1
+# What a server installs (packages, agents, the app user, unit files) is install.sh, the very script the
+# image pipeline runs; this script configures. A golden image whose marker names this install.sh already
+# has it all, so nothing is installed; any other image runs it, part by part (docs/golden-images.md).
+# It travels compressed: EC2 takes at most 16 KB of user data (docs/golden-images.md); read it in the repository.
+INSTALL_SHA256=[ASSET-HASH]
+install -d -m 0755 /usr/local/lib/infra
+base64 -d <<'INFRA_INSTALL_SH' | gunzip > /usr/local/lib/infra/install.sh
+H4sIAAAAAAACA61ae1Pbxhb/X59iKyC2UyTxaNJ7TcyEBCdhmgCDnUl7U8YjpDVWkbWqdoVxCd/9
+/s7uypZtTNq5N53Gkvbsnvdzs/FDcJVkwVUoR84GSzKpwjT15ajN+C0vpmqUZNcsZBN+xYYp54pJ
+XmChgpTbLMxilgkDqEahYjHPeRZLJjKsMZ7dJoXIxjxTDQkUkisFUOmzs4wzKcoi4mwoCqYmgkU4
+kheSNWMRyeBapDHPvGQcXnPpj+NWG/sZ84CGM/2V5UnO0yTjDcmuyiSNWSTGuciArF1jhnmeOYu9
+MggP9UGMNSs2DLcsDwu1TcdnbFIkikuNahwWN2A54CoKkmxYhAuUtQ5qVA2TQirvSggIKiqSHKdN
+6LQ5xVFYFAkOzgTOVZEWm0GwQPErIuXQ9/2K0pDlaZhk7Ggc/gXJfkyy8o7t7eztM8jumF8lYRZ8
+viozVVpEUiVpyiaiuCElQT4cUubMCsIItUXHnwMTQBJDpShi8PooLyzjPNYiGbMm6CcSWYeBYiiw
+LKx6ZHKdhamnhEiZ+ROIXAXhRGpLi4aZZ0BYU2Now0qmLA0V0A7DJC1BpNZAwcNoBEm9TUUZvxMF
+xJWIrKWRRPRtQvLzwEemmKZYQ36hr0x/1apkf4A2QsfvcgGCyyxR2mgTJVkqrguhgBvcplwfTaa+
++Ce7TrK7bZbDG0S2v82iskjN0WGesxIesW15zHPzHaqK+IgkXTD9EX+99sl1kshgiUTM4SipmC4w
+gK/H+qthAAYKIq1ZkNdJluOn4NeQRJtddN+fnJ1uM55Kzk4+Hfdu90g8JzGHEyjtBBPyyEQrDXLF
+ww3Plc9OFBwzvEohXhIFzocNzNxYDBlkJg9AZTZMrstCS94eAwQrlgH3+0Nc+awPHsgdJXNfJ1mU
+ljFnr0iyhy7sLxUTFoKKgmv5xOxqaiKGjSlWBc2efn2HN+mfGN571pnIqmRg4D2Cl0GBYMMLP5+2
+KhMHE7Iy2aLMiMXphPj3HUQf5vFS6MBB1uY4788+HndPB5+OLn7pXnTWOLljXgYmfHRc1yHjl51m
+y5mMQAb7yjY3mHet2A67PGCxcKDiEFpxN3ddKNAhO6qiUMsxdmX3cLbHLtmzZ3j3MmzYc/H67Ru7
+ZzwaCeZa9bfnUcz4YVhFz6Y2ORsJZ6YNCUnyF5cdPts7gPXD7PH7YJEvMQSsB0yOkiGA2MGBBqp5
+8rdlh/sGN/m2bMQtHRLkj50msd2qDrTHPW8tM1RmN5mYIE0U1yUlCNbY3G2wpj6kvRBIVvydvHQZ
+/cFcQr2zzxdvu4u8Gzq4DCMnRopwkiFp4H5Do/v6+vIBlvGn0Z+OP1bD/5gM8D1MzOlanwuSditV
+LyKG3n6qEIPIDXa0EKjZuJRKp47pQqZC6A9tXiZvJN8FpxNRIhOOE0k5GEbP1hrSI+nvgGXhmCMU
+ZHxBeg54gnP2Z4ks5lES2wyZh9GNJjPM8INMtpqlmnE2bK3mqmaYK7iAQiaCxJC9x2S/3i0DODsM
+Yn4bZCUSzN7hs12rl/Nf3new6sDcF3bYk57YBQhHx8olebw7OvnYPW7DrxKKkxp3RrK1J4rMxBTN
+eF0quySV/OZ6YI9qttj9qrg3gbsSNdt87gJCW4dLCy4yKOGrrI6eK1hvCpjXcMyCK+QwbVfaOCqz
+0NFzFM71Z9Rg4oPO0OZDmkhEhKYp1bCsqCyAnQpiV7Ihp5Sp87rIIm0xx903J0eng3cXZ6f97ulx
+B/aQZEjRYaSSWz6TTI1Sz8uEZ9+9gpNidBlIHCCc6RBwP9tY5jFlXbjC/xcTBbiHylBNnoSbZOnU
+1JhkvVU2lezoS4/l5RWkQ3XGPLP6NpmajSi9JJcUS5F+bqAinf502UdgAxB9fnZy2qf8WCHRuRH1
+I2VGoMti0Os75nRrJCZA/AWq700eb3sPbi0GMBQnqIeh6VgiPt8v4Gp7I6XydhDsvvy3v/fiJ9/+
+4gRNo96vnzqbTapXmDeUPUgOlgRDeVE9ecjwWcGHKGLgQ7+y8899IohwPgRUk0mqapJAH+Uy7wNr
+/OqhlPN4tOeNuQqhxdDTq55SqSehDaiizfZ3dhomzxnm1pHxgbnrDoTj3OsHMLVME0F6BBroUoKS
+R2Ck6xJW7SfGCzcNfpeswqp+YEL6gEK6VcbGIxHLlMiUw3JEVX+msru1BW1deUsxoAaVzCu6mGKB
+jmOPRwN9Ui2+MJIUHUX2JVUR5nq/5BpwYzG2trUljnhKhm3KoSWTr4r+pGCUhtGoqZIK5XnLxprn
+3XP28uW/Wv4KLbYe9m4BbxbNB+aNGX2bi2mZYrZmScszJ3FXzu79WSZwfjJ2CWuX+36o9YStPvw+
+0Al5WPUGHr8LxzkVhSty8vLpvmeMx0ex61//pemYIYqJ6p2fX7xYUK5xw4x5cvgUyTXlrjENY5M1
+E5xXEgNdNCwEhZqFGXa95cJDH79mzYvUk6b4WKf0vxnl43R81zSr7LQuDG+zs54uZ8MCfbLiEZIg
+92uhsUBmRGAx0Cba+KZNFxIhJuWhRT8LPR/rsUewQI3zdWL0Y9R2bmV5BmhF1Jv3xYMPq9S/i6aJ
+iH38EGw2Y4gKWPMCWc2rc9KaBdj1BLiafHNEwrzudymugp9JgEa3aKSRHXW3pDNa21QzuhGORJ7Y
+Io6a2bwQEXIdl41Z26wE1ZjU4wBcoWWSus/TOFZHBFVXSWVoNfjQBSoSISGgYgUlCPpucyZaTWpW
+EH50gH3EHW/DIgA4Nde6qUKBZ3Qsp1LxcWx/ad0DnGfa/KrZZq9eNT6fnvQbztfP4PfSOeaGUlhM
+563IpwsjAlBDnfrz2W4wXyeA/vc17TbPL/uRczRE6dKxpHn23HjW+jtfe+bpEtUDoTo/u+jPsGn2
+UYBJalspNptzPMIqU0BoByRrlsK0y9CtROsE2RJeKArv1Mv7TveORz167OhYQUOwiDU4vrKglIX+
+aMmjeOF5Q5FSg66LK1IznkSp8lJ15AgC9RIp8Mng1q13x0gmuVoSfWDpG/R+6/W7n44HvY8nb7ud
+ZV7Y4eGjsm04PRrIHCeo7JQopp3F050Lw2EnTCfhVFavPR51XkC8dl5w6XwJUUTGb6adcZmqxKMp
+DQV+lJIO2cOiKc3GQH5MZJDRXJz1j/rdhrNA4nOt/HvjlJDRVD/ZCdK+fhmHdzL5i7PdnZ1P5gP6
+MDRm4ka/YcSSDDGeUWYrjSuhMmlO5Gk4XfgC75wq2AJI5cgehqZ6GkH/aTNHPSDrgdUsHVPwI9+K
+tQMudUc0aCDZhDFczjM6wsNIjLkXoy6o5lq0iFIiRUZo1nquTEAgMFScorNMIMmu7Fe038ZpN/Rg
+i3JMgVDhwdlRbdIJFJm8heq8mqj5rIvpHwBuE2lnTyGLK5tA7Ip1mtAhXgYHGgkYLWwuQ8k+HV8J
+2BnNo26Wh2sjIW5Q2U0SclwzbLYdfIWQxs3LEUlo8jGxsb8LBQPorh6Ciq41EY0szgjGpHs+31mx
+8ET6XoEldlOS5NRO+Zqr02YM4rGl1dbjP7eemf8BgzO+gvp888nVAIerJDLGbPzte+AY0cL9js7P
+G87GD7NQRfWkNWgaWdfwo55AsJoNrOtqrpTZZi929qmLr9pkBa2PeJji144pSdvJWA+IhXSGhRjr
+otOvrjvM0hsQ/KHfP7/gf5aIOx9gwylNf/sjkj+8nBbN+NJxojTEBMbCNB/fipm58fwhZoaD991+
+U/J0aL/SnysBtXbYlYukOXMGY6vwoSlXv2fuDJj2guIsHiCC4BpE8iYYbz2yDuYhuyZ6ryNE1wt7
+sLvNXD34eWrLhe4bdZ4j+Jc7T0K/FRkNor3+NOcErvidCvRNxt/a9pFn12qEjSi2mynPmiSPVmtp
+63ynbC4tTShT+foyx+x1jMDF4EP36JgKWy12Z6YGRK4BEqqE92hdbLPnyBqyppIcanWcR1TebLq7
+ez/7O/hv16XeSjWF9G039dWlVO9etlrblU20jHUNaGhN21sOrN64ymgs4r/hfMZfal1Kxp72URsz
+qirxyWrq9d+qoWA/iLLmgsBWj+RpM0G0txJbFNmxE8V7zKmrZEx5Wq5Zq1VLn0ELVQLO+0KUuX76
+gg2Q/7xQWOGyO29k3+mCxUZeXWpQ11oD6JB6OiC2VjgtnWelvb4A2bNzJ0oGwyQz/QyVt4Vxeuqx
+UA0n1yM9U+ydvO93Lz4dIFuNSrp2ycwNTUJNmK3oqFL3nX4y5ijGekrkhGd/xzkVp3xyXiS34AtT
+ig6qBO6coxKBLHpahZ0hcrxDICge+uPcgPyDCqnerc5G3Avd6gZ7R4FSzUZtKKGvyugGHTv1dMir
+eqxvxmLoCJr1Icu2bQl1IWDawtbKkGV5tm7a6uW7s+81u8u3aqvNrk2Ga9vK9fPaet1VlLjRmkCA
+B+ZKbnnNI5VYAO1/3+lMa4xWx8wbUppwzNefaERtl2lPcGsB5se7dXjMkGYNDWGpxGygQarVF8EJ
+3XXcz+40XHsLtjwLJwCiofo0MHuCwAsGD665mXni8qR2RfKFht+PX1Tj3ji6mV15J2p+0WGvOO1s
+DP/qgXo+3Q7r0kBni8fLNhS+qD/15Yi7uXBp6LaIIdMV6DZ/yBr2Xm1L/p41VthYgKR/t6BmgE09
+FvdK9uPWb97W2NuK+1sf2luf2lu9/7QWN86mmaNw78XL+QnmHW0h6ePNUe/DwNyGfd2BVtg3mBxK
+u7jBGrC7XX3mA5LAEk8+dE9L49tHV1ZEsKrpxfsr808oKA8rPdld2g1bWtpOhsCalUE9v3xouc5/
+AYYxY0ytIgAA
+INFRA_INSTALL_SH
+echo "$INSTALL_SHA256  /usr/local/lib/infra/install.sh" | sha256sum -c --quiet -
+chmod 0755 /usr/local/lib/infra/install.sh
+golden() { sed -n "s/^$1=//p" /etc/infra/golden-image | head -n 1; }
+if [ -f /etc/infra/golden-image ] && [ "$(golden install_sha256)" = "$INSTALL_SHA256" ]; then
+  INSTALL=no
+  echo "bootstrap: golden image ($(golden source), built $(golden built)): installing nothing"
+elif [ -f /etc/infra/golden-image ]; then
+  INSTALL=yes
+  echo "bootstrap: WARNING: golden image ($(golden source), built $(golden built)) was made by another install.sh (sha256 $(golden install_sha256), this script carries $INSTALL_SHA256): running install.sh (idempotent)"
+else
+  INSTALL=yes
+  echo "bootstrap: no golden image marker (/etc/infra/golden-image): running install.sh"
 fi
-pkg_install() {
-  if [ "$PKG" = dnf ]; then dnf install -y "$@"; return; fi
-  # An image that has every package needs no package lists (and no network); others fetch them once.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" ||
-    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; }
+install_part() {
+  if [ "$INSTALL" = no ]; then return 0; fi
+  REGION="${REGION:-}" /usr/local/lib/infra/install.sh "$@"
 }
 # What sends the healthy signal comes first, so any later failure reaches CloudFormation at once
-# instead of after the signal timeout. Amazon Linux 2023 images ship it.
-if [ -x /opt/aws/bin/cfn-signal ]; then
-  echo "bootstrap: cfn-signal is installed"
-elif [ "$PKG" = dnf ]; then
-  pkg_install aws-cfn-bootstrap
-else
-  # Debian/Ubuntu: the helper scripts AWS publishes, in their own virtual environment (PEP 668).
-  pkg_install python3-venv
-  python3 -m venv /opt/aws/cfn-bootstrap
-  /opt/aws/cfn-bootstrap/bin/pip install --quiet https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz
-  install -d -m 0755 /opt/aws/bin
-  ln -sf /opt/aws/cfn-bootstrap/bin/cfn-signal /opt/aws/bin/cfn-signal
-fi
+# instead of after the signal timeout.
+install_part signal-tool
 # IMDSv2 only: every metadata read carries a session token. IMDS_ENDPOINT is for the boot test's stand-in.
 IMDS="${IMDS_ENDPOINT:-http://169.254.169.254}"
 IMDS_TOKEN=$(curl -fsS --retry 5 --retry-connrefused -X PUT "${IMDS}/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
 REGION=$(curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: ${IMDS_TOKEN}" "${IMDS}/latest/meta-data/placement/region")
+install_part cloudwatch-agent
 # CloudWatch agent: nginx, app, bootstrap and CodeDeploy logs, memory and disk use (docs/monitoring.md).
-if [ -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then
-  echo "bootstrap: the CloudWatch agent is installed"
-elif [ "$PKG" = dnf ]; then
-  pkg_install amazon-cloudwatch-agent
-else
-  # Debian/Ubuntu: the package AWS publishes per region, OS and architecture.
-  . /etc/os-release
-  curl -fsSL --retry 5 -o /tmp/amazon-cloudwatch-agent.deb "https://amazoncloudwatch-agent-${REGION}.s3.${REGION}.amazonaws.com/${ID}/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
-  dpkg -i -E /tmp/amazon-cloudwatch-agent.deb
-fi
-# The agent reads files only: copy the app processes' journal to a file it tails.
-install -d -m 0755 /var/log/app
-cat > /etc/systemd/system/app-log-export.service <<'UNIT'
-[Unit]
-Description=Copy the journal of app@*.service to /var/log/app/app.log for the CloudWatch agent
-After=systemd-journald.service
-
-[Service]
-# app@PORT.service instances run in system-app.slice; the cursor file resumes after a restart.
-ExecStart=/bin/sh -c 'exec /usr/bin/journalctl --follow --no-tail --output=short-iso --cursor-file=/var/lib/app-log-export/cursor _SYSTEMD_SLICE=system-app.slice >> /var/log/app/app.log'
-StateDirectory=app-log-export
-Restart=always
-RestartSec=5
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-cat > /etc/logrotate.d/app <<'ROTATE'
-/var/log/app/*.log {
-    daily
-    rotate 3
-    maxsize 100M
-    missingok
-    notifempty
-    compress
-    delaycompress
-    copytruncate
-}
-ROTATE
+# The agent reads files only: the journal export unit (installed with the agent) copies the app's journal to a file.
 systemctl daemon-reload
 systemctl enable --now app-log-export.service
 cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWAGENT'
@@ -147,13 +177,8 @@ cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWAGE
 }
 CWAGENT
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json
-pkg_install nginx python3 curl
+install_part web
 if id nginx >/dev/null 2>&1; then NGINX_USER=nginx; else NGINX_USER=www-data; fi
-id app >/dev/null 2>&1 || useradd --system --home-dir /opt/app --shell "$(command -v nologin || echo /sbin/nologin)" app
-# Code is root-owned and read-only for the app user. Each revision is a directory under releases/;
-# current is a symbolic link the CodeDeploy hooks switch (docs/deploy-revision.md).
-install -d -o root -g root -m 0755 /opt/app /opt/app/releases
-install -d -m 0755 /etc/app
 # App config: names and ARNs only; the app reads its secret from Secrets Manager at run time.
 cat > /etc/app/app.env <<'APPENV'
 APP_PROCESS_COUNT=2
@@ -166,61 +191,6 @@ APP_SECRET_ARN=${Ref:AppSecret048408C8}
 APPENV
 echo "AWS_REGION=${REGION}" >> /etc/app/app.env
 chmod 0644 /etc/app/app.env
-if [ -e /opt/app/current ]; then
-  echo "bootstrap: /opt/app/current is already there (the image carries an app): kept"
-else
-  install -d -o root -g root -m 0755 /opt/app/releases/placeholder /opt/app/releases/placeholder/static
-cat > /opt/app/releases/placeholder/start <<'APP'
-#!/usr/bin/env python3
-# Placeholder until the first CodeDeploy revision: 503 on every path (health included).
-import os
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"no revision deployed yet\n"
-        self.send_response(503)
-        self.send_header("X-App-Revision", "none")
-        self.send_header("Retry-After", "60")
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_HEAD = do_GET
-
-    def log_message(self, *args):
-        pass
-
-ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-APP
-  chmod 0755 /opt/app/releases/placeholder/start
-  ln -sfn releases/placeholder /opt/app/current
-fi
-cat > /etc/systemd/system/app@.service <<'UNIT'
-[Unit]
-Description=Application process on 127.0.0.1:%i
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-User=app
-Group=app
-WorkingDirectory=/opt/app/current
-EnvironmentFile=/etc/app/app.env
-Environment=PORT=%i
-ExecStart=/opt/app/current/start
-Restart=always
-RestartSec=2
-# The app finishes its requests in flight on SIGTERM; a hung one is killed after this.
-TimeoutStopSec=30
-NoNewPrivileges=true
-ProtectSystem=full
-PrivateTmp=true
-
-[Install]
-WantedBy=multi-user.target
-UNIT
 printf 'user %s;\n' "$NGINX_USER" > /etc/nginx/nginx.conf
 cat >> /etc/nginx/nginx.conf <<'NGINX'
 worker_processes auto;
@@ -285,15 +255,8 @@ for port in 8001 8002; do systemctl enable "app@${port}.service"; systemctl rest
 systemctl enable nginx
 # Restart, not start: an image with nginx already running would keep its old configuration.
 systemctl restart nginx
-# CodeDeploy agent, from the regional bucket AWS documents for it (Amazon Linux, Debian and Ubuntu).
-if [ -x /opt/codedeploy-agent/bin/codedeploy-agent ]; then
-  echo "bootstrap: the CodeDeploy agent is installed"
-else
-  if [ "$PKG" = dnf ]; then pkg_install ruby wget; else pkg_install ruby-full wget; fi
-  curl -fsSL --retry 5 -o /tmp/codedeploy-install "https://aws-codedeploy-${REGION}.s3.${REGION}.amazonaws.com/latest/install"
-  chmod +x /tmp/codedeploy-install
-  /tmp/codedeploy-install auto
-fi
+# CodeDeploy agent (install.sh: the regional installer AWS documents).
+install_part codedeploy-agent
 systemctl enable --now codedeploy-agent
 # Ready when nginx answers the health path through the app processes: 200 from a revision, or the
 # placeholder's 503 with X-App-Revision: none before the first one. A server that cannot answer
