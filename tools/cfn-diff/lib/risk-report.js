@@ -56,10 +56,12 @@ function evaluateGates(findings, costs, gates, { acks = new Set(), allowDestruct
   const out = [];
   for (const cat of CATEGORIES) {
     const g = gates[cat];
-    const hits = findings.filter(f => f.category === cat && !(g.ignoreRules || []).includes(f.rule)
-      && !(allowDestructive && DESTRUCTIVE_RULES.includes(f.rule)));
+    const mine = findings.filter(f => f.category === cat);
+    const hits = mine.filter(f => !(g.ignoreRules || []).includes(f.rule) && !(allowDestructive && DESTRUCTIVE_RULES.includes(f.rule)));
     const failed = g.fail && hits.length > 0;
-    out.push({ gate: cat, failed: failed && !acks.has(cat), acknowledged: failed && acks.has(cat), count: hits.length });
+    const notGated = [...new Set(mine.filter(f => !hits.includes(f)).map(f => f.rule))];
+    out.push({ gate: cat, failed: failed && !acks.has(cat), acknowledged: failed && acks.has(cat), count: hits.length,
+      notGated: mine.length - hits.length, notGatedRules: notGated });
   }
   const over = costs.filter(c => c.delta > 0 && c.percent > gates.cost.maxIncreasePercent);
   const failed = gates.cost.fail && over.length > 0;
@@ -110,7 +112,8 @@ function renderRisk(stacks, opts = {}) {
   lines.push('### Gates', '');
   for (const v of verdicts) {
     const state = v.failed ? '⛔ **fails**' : v.acknowledged ? '✅ acknowledged (`risk-ack`)' : '✅ passes';
-    const what = v.gate === 'cost' ? `cost increase above ${gates.cost.maxIncreasePercent} %${v.detail ? `: ${v.detail}` : ''}` : `${CATEGORY_LABEL[v.gate]}: ${v.count} finding(s)`;
+    const what = v.gate === 'cost' ? `cost increase above ${gates.cost.maxIncreasePercent} %${v.detail ? `: ${v.detail}` : ''}`
+      : `${CATEGORY_LABEL[v.gate]}: ${v.count} finding(s)${v.notGated ? `; ${v.notGated} reported, not gated (${v.notGatedRules.join(', ')})` : ''}`;
     lines.push(`- ${v.gate}: ${state} — ${what}`);
   }
   lines.push('', '_A failing gate fails the check; if the risk is intended, add a line `risk-ack: <gate>` to the pull request description (gates: tools/cfn-diff/risk-gates.json)._', '');

@@ -113,6 +113,7 @@ test('gates: a failing gate, acknowledged by a risk-ack line; ignored rules; the
   const f = [{ category: 'access', rule: 'security-group-opened' }, { category: 'downtime', rule: 'servers-replaced' }];
   const v = evaluateGates(f, [], gates);
   assert.deepEqual(v.filter(x => x.failed).map(x => x.gate), ['access'], 'servers-replaced is ignored by the default gates');
+  assert.deepEqual(v.find(x => x.gate === 'downtime').notGatedRules, ['servers-replaced'], 'reported as not gated');
   const acked = evaluateGates(f, [], gates, { acks: parseAcks('Why: ...\r\nrisk-ack: access\r\n') });
   assert.deepEqual(acked.filter(x => x.failed), []);
   assert.deepEqual(acked.filter(x => x.acknowledged).map(x => x.gate), ['access']);
