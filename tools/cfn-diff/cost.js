@@ -44,6 +44,7 @@ runCli(USAGE, argv => {
     if (e.lines.length) out.push(linesTable(e), '');
     if (e.unknown) out.push(`**${e.unknown} item(s) without a price**: the totals above leave them out; add them to the price table.`, '');
     if (e.notEstimated.length) out.push(`Not estimated (request-priced): ${e.notEstimated.join('; ')}.`, '');
+    if (e.notModelled.length) out.push(`<details><summary>Not in the cost model (free, or priced by usage this tool does not estimate): ${e.notModelled.length} type(s)</summary>`, '', e.notModelled.join('; '), '', '</details>', '');
   }
   out.push('Assumptions:', '', ...assumptionLines([...new Set(envs.flatMap(e => e.region.split(', ')))]).map(l => `- ${l}`), '');
   process.stdout.write(out.join('\n'));

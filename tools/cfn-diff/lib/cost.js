@@ -101,6 +101,8 @@ function estimateTemplate(template, prices, { stack = '' } = {}) {
       }
       default:
         if (REQUEST_PRICED.includes(r.Type)) counts[`req:${r.Type}`] = (counts[`req:${r.Type}`] || 0) + 1;
+        // Neither priced nor known request-priced: listed by type, so nothing is silently $0.
+        else if (r.Type !== 'AWS::EC2::LaunchTemplate') counts[`other:${r.Type}`] = (counts[`other:${r.Type}`] || 0) + 1;
     }
   }
   if (counts.alarm) add('CloudWatch alarms', `${counts.alarm} alarms`, 'cloudwatch.alarm.standard', counts.alarm, counts.alarm, 'alarm-month');
@@ -113,7 +115,8 @@ function estimateTemplate(template, prices, { stack = '' } = {}) {
   if (counts.kms) add('KMS keys', `${counts.kms} keys`, 'kms.key', counts.kms, counts.kms, 'key-month');
   if (counts.secret) add('Secrets Manager secrets', `${counts.secret} secrets`, 'secretsManager.secret', counts.secret, counts.secret, 'secret-month');
   const notEstimated = Object.entries(counts).filter(([k]) => k.startsWith('req:')).map(([k, n]) => `${n} × ${k.slice(4)}`);
-  return { lines, notEstimated };
+  const notModelled = Object.entries(counts).filter(([k]) => k.startsWith('other:')).map(([k, n]) => `${n} × ${k.slice(6)}`).sort();
+  return { lines, notEstimated, notModelled };
 }
 
 const total = (lines, which) => lines.reduce((s, l) => s + (l[which] || 0), 0);
@@ -130,11 +133,12 @@ function estimateStacks(stacks, { region, pricesDir = PRICES_DIR } = {}) {
     const env = environmentOf(s.name);
     const r = stackRegion(s.info, region);
     if (!tables.has(r)) tables.set(r, loadPrices(r, pricesDir));
-    const { lines, notEstimated } = estimateTemplate(s.template, tables.get(r), { stack: s.name });
-    const e = envs.get(env) || { environment: env, regions: new Set(), lines: [], notEstimated: [] };
+    const { lines, notEstimated, notModelled } = estimateTemplate(s.template, tables.get(r), { stack: s.name });
+    const e = envs.get(env) || { environment: env, regions: new Set(), lines: [], notEstimated: [], notModelled: [] };
     e.regions.add(r);
     e.lines.push(...lines);
     e.notEstimated.push(...notEstimated.map(x => `${s.name}: ${x}`));
+    e.notModelled.push(...notModelled.map(x => `${s.name}: ${x}`));
     envs.set(env, e);
   }
   return [...envs.values()].sort((a, b) => a.environment.localeCompare(b.environment)).map(e => ({
@@ -142,6 +146,7 @@ function estimateStacks(stacks, { region, pricesDir = PRICES_DIR } = {}) {
     region: [...e.regions].sort().join(', '),
     lines: e.lines,
     notEstimated: e.notEstimated,
+    notModelled: e.notModelled,
     min: total(e.lines, 'min'),
     desired: total(e.lines, 'desired'),
     unknown: e.lines.filter(l => l.min === null).length,

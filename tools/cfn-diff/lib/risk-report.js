@@ -106,7 +106,11 @@ function renderRisk(stacks, opts = {}) {
     }
     const regions = [...new Set(costs.flatMap(c => (c.head || c.base).region.split(', ')))];
     lines.push('<details><summary>Cost lines after this change, and the assumptions</summary>', '');
-    for (const c of costs.filter(x => x.head && x.head.lines.length)) lines.push(`#### ${c.environment}`, '', linesTable(c.head), '');
+    for (const c of costs.filter(x => x.head && x.head.lines.length)) {
+      lines.push(`#### ${c.environment}`, '', linesTable(c.head), '');
+      if (c.head.notEstimated.length) lines.push(`Not estimated (request-priced): ${c.head.notEstimated.join('; ')}.`, '');
+      if (c.head.notModelled.length) lines.push(`Not in the cost model (free, or priced by usage not estimated here): ${c.head.notModelled.join('; ')}.`, '');
+    }
     lines.push(...assumptionLines(regions).map(l => `- ${l}`), '', '</details>', '');
   }
   lines.push('### Gates', '');

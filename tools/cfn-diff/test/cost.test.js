@@ -58,6 +58,9 @@ test('a small template, priced by hand: at minimum and at desired capacity', () 
   // Desired 3: one more server and its volume: + 0.0816 × 730 + 16 × 0.08
   assert.ok(Math.abs(desired - (byHand + 59.568 + 1.28)) < 1e-9, `${desired}`);
   assert.deepEqual(notEstimated, ['1 × AWS::Lambda::Function']);
+  // Every other type is named as outside the model, never silently $0 (the launch template is priced through its fleet).
+  assert.deepEqual(estimateTemplate({ Resources: { R: { Type: 'AWS::ImageBuilder::ImagePipeline' }, Lt: { Type: 'AWS::EC2::LaunchTemplate' } } }, HAND).notModelled,
+    ['1 × AWS::ImageBuilder::ImagePipeline']);
   assert.ok(lines.every(l => l.min !== null), 'every line priced');
 });
 
