@@ -192,7 +192,12 @@ function readAssemblyMetadata(dir) {
           if (e && e.type === 'aws:cdk:logicalId' && typeof e.data === 'string') paths[e.data] = constructPath;
         }
       }
-      out.set(path.resolve(dir, art.properties.templateFile), { displayName: art.displayName || id, paths });
+      out.set(path.resolve(dir, art.properties.templateFile), {
+        displayName: art.displayName || id,
+        paths,
+        // For the risk report (termination protection) and the cost (the region, when the stack pins one).
+        info: { terminationProtection: art.properties.terminationProtection === true, environment: art.environment || null },
+      });
     } catch {
       // ignore this artifact's metadata
     }
@@ -224,7 +229,7 @@ function listStackTemplates(dir, { allowMissing = false, label = 'folder' } = {}
       const full = path.join(d, ent.name);
       if (ent.isFile() && ent.name.endsWith(TEMPLATE_SUFFIX)) {
         const m = meta.get(path.resolve(full)) || {};
-        stacks.set(prefix + ent.name.slice(0, -TEMPLATE_SUFFIX.length), { file: full, displayName: m.displayName || null, paths: m.paths || {} });
+        stacks.set(prefix + ent.name.slice(0, -TEMPLATE_SUFFIX.length), { file: full, displayName: m.displayName || null, paths: m.paths || {}, info: m.info || null });
       } else if (ent.isDirectory() && ent.name.startsWith('assembly-')) {
         walk(full, `${prefix}${ent.name}/`);
       }
@@ -236,7 +241,8 @@ function listStackTemplates(dir, { allowMissing = false, label = 'folder' } = {}
 
 /**
  * Classifies every stack of two cdk.out folders. Returns an array of
- * { name, displayName, oldFile, newFile, result, diff, paths }, sorted by stack name.
+ * { name, displayName, oldFile, newFile, result, diff, paths, oldTemplate, newTemplate, oldInfo, newInfo }
+ * (info: { terminationProtection, environment } from the manifest, or null), sorted by stack name.
  */
 function classifyDirs(oldDir, newDir, opts = {}) {
   const oldStacks = listStackTemplates(oldDir, { allowMissing: true, label: 'OLD_DIR' });
@@ -254,7 +260,8 @@ function classifyDirs(oldDir, newDir, opts = {}) {
     // A template file that exists on one side only decides new/removed, even if empty.
     if (!oldFile && newFile) result.stack = 'new';
     if (oldFile && !newFile) result.stack = 'removed';
-    return { name, displayName, oldFile, newFile, result, diff, paths };
+    return { name, displayName, oldFile, newFile, result, diff, paths, oldTemplate: oldT, newTemplate: newT,
+      oldInfo: (o && o.info) || null, newInfo: (n && n.info) || null };
   });
 }
 

@@ -55,6 +55,15 @@ function change(branch, edit) {
   edit();
   return commitAll(repo, branch);
 }
+/** Replaces one exact text of Environments.cs (which must be there). */
+function editEnvironments(from, to) {
+  const file = path.join(repo, ENVIRONMENTS);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.equal(text.split(from).length, 2, `exactly one ${JSON.stringify(from)} in Environments.cs`);
+  fs.writeFileSync(file, text.replace(from, to));
+}
+const HOURS = 730;
+const PRICES = JSON.parse(fs.readFileSync(path.join(REPO_TOOLS_DIR, 'cost', 'prices', 'us-east-1.json'), 'utf8')).prices;
 function assertCleanedUp() {
   // dotnet and the CDK CLI leave their own files in TMPDIR; pr-diff's temp dir must be gone.
   assert.deepEqual(fs.readdirSync(tmp).filter(f => f.startsWith('pr-diff.')), [], 'pr-diff temp dir removed');
@@ -102,7 +111,12 @@ test('a new image for the idle color only: the report names only its fleet, exit
   assert.deepEqual(out['Prod-Web'].resources, []);
   assert.deepEqual(out['Prod-Web'].serversReplaced.map(x => [x.fleet, x.color, x.parts, x.minSize, x.updatePolicy.kind]),
     [['Prod-Web/Fleets/Green', 'green', ['image'], 1, 'instance-refresh']]);
-  for (const [name, s] of Object.entries(out)) if (name !== 'Prod-Web') assert.deepEqual(s.serversReplaced, [], name);
+  for (const [name, s] of Object.entries(out)) if (name !== 'Prod-Web' && !name.startsWith('$')) assert.deepEqual(s.serversReplaced, [], name);
+  // Deploy risk: the servers replaced are reported with the fleet's minimum, and do not fail the
+  // downtime gate (risk-gates.json ignores servers-replaced); the cost does not change.
+  assert.match(r.stdout, /^\| downtime risk \(`servers-replaced`\) \| `Prod-Web` \| `Prod-Web\/Fleets\/Green` \| servers of Prod-Web\/Fleets\/Green \(green\) replaced \(image\): 1 server\(s\) at its minimum, by instance-refresh \| reverse this change/m);
+  assert.deepEqual(out['$risk'].gates.filter(g => g.failed), []);
+  assert.ok(out['$risk'].costs.every(c => c.delta === 0), JSON.stringify(out['$risk'].costs));
   assertCleanedUp();
 });
 
@@ -120,6 +134,66 @@ test('a change with nothing image-related (a scaling schedule): no server line',
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /\| updated \| `[^`]*ScheduledActionafter-hours[^`]*` \(`[^`]+`\) \| `AWS::AutoScaling::ScheduledAction` \| `Recurrence` \|/);
   assert.doesNotMatch(r.stdout, /Servers replaced|replaces the servers|changes the launch template of/);
-  for (const [name, s] of Object.entries(JSON.parse(fs.readFileSync(json, 'utf8')))) assert.deepEqual(s.serversReplaced, [], name);
+  for (const [name, s] of Object.entries(JSON.parse(fs.readFileSync(json, 'utf8')))) if (!name.startsWith('$')) assert.deepEqual(s.serversReplaced, [], name);
+  assertCleanedUp();
+});
+
+test('a blue/green flip in dev, whose idle color is scaled to zero: flip-while-cold, the downtime gate fails (exit 2); the new live color may signal CloudFormation (access)', { skip: missing }, () => {
+  const head = change('dev-flip', () => editEnvironments(
+    'Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.ScaleToZero }',
+    'Traffic = new TrafficPlan { ActiveColor = TrafficColor.Green, CanaryPercent = 0, IdleCapacity = IdleCapacity.ScaleToZero }'));
+  const json = path.join(root, 'dev-flip.json');
+  const r = runPrDiff(repo, ['--json-out', json, base, head], env);
+  show(r);
+  assert.equal(r.status, 2, r.stderr + r.stdout);
+  assert.match(r.stdout, /No destructive changes/, 'the flip replaces nothing: only the risk gate fails');
+  assert.match(r.stdout, /^\| downtime risk \(`flip-while-cold`\) \| `Dev-Web` \| `Dev-Web\/Fleets\/Green\/[^`]+` \| listener weight raised to 100 for Dev-Web\/Fleets\/Green\/[^ ]+ while its fleet goes from 0 to 1 server\(s\) in the same change/m);
+  assert.match(r.stdout, /^- downtime: ⛔ \*\*fails\*\*/m);
+  const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+  // The live color's servers signal CloudFormation (cfn-signal): the green role gets that new
+  // permission, which is broader access too, and green's user data changes with it.
+  assert.match(r.stdout, /^\| broader access \(`iam-statement-added`\) \| `Dev-Web` \| `IAM` \| new allow: actions cloudformation:SignalResource on \$\{AWS::StackId\} for AWS:\$\{FleetsGreenInstanceRole[0-9A-F]{8}\} \|/m);
+  assert.deepEqual(out['$risk'].gates.filter(g => g.failed).map(g => g.gate), ['downtime', 'access']);
+  // One server either way (blue 1 -> 0, green 0 -> 1): the cost of dev does not change.
+  assert.equal(out['$risk'].costs.find(c => c.environment === 'Dev').delta, 0);
+  assertCleanedUp();
+});
+
+test('a bigger prod fleet (minimum 2 -> 3): one more server a month in the cost, the cost gate fails (exit 2)', { skip: missing }, () => {
+  const head = change('prod-size', () => editEnvironments('MinCapacity = 2,\n        MaxCapacity = 8,', 'MinCapacity = 3,\n        MaxCapacity = 8,'));
+  const json = path.join(root, 'prod-size.json');
+  const r = runPrDiff(repo, ['--json-out', json, base, head], env);
+  show(r);
+  assert.equal(r.status, 2, r.stderr + r.stdout);
+  const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+  const prod = out['$risk'].costs.find(c => c.environment === 'Prod');
+  // By hand: the live (blue) fleet has one more m7g.large all month, with its 16 GB gp3 root volume.
+  const byHand = HOURS * PRICES['ec2.m7g.large'].usd + 16 * PRICES['ebs.gp3.gbMonth'].usd;
+  assert.ok(Math.abs(prod.delta - byHand) < 1e-9, `${prod.delta} vs ${byHand}`);
+  assert.ok(prod.percent > 10);
+  assert.equal(out['$risk'].costs.find(c => c.environment === 'Dev').delta, 0);
+  assert.match(r.stdout, new RegExp(`^\\| Prod \\| us-east-1 \\| \\$[0-9.]+ \\+ 1 unknown \\| \\$[0-9.]+ \\+ 1 unknown \\| \\+\\$${byHand.toFixed(2)} \\| \\+${prod.percent.toFixed(1)} % \\|$`, 'm'));
+  assert.match(r.stdout, /^- cost: ⛔ \*\*fails\*\* — cost increase above 10 %: Prod \+\d+\.\d %$/m);
+  assert.deepEqual(out['$risk'].gates.filter(g => g.failed).map(g => g.gate), ['cost']);
+  assert.deepEqual(out['Prod-Web'].risks, [], 'a larger minimum replaces and opens nothing');
+  assertCleanedUp();
+});
+
+test('prod: SSH opened to an admin CIDR and log retention lowered to a month: access and data gates fail (exit 2)', { skip: missing }, () => {
+  const head = change('prod-access-retention', () => {
+    editEnvironments('        DeletionProtection = true,\n', '        DeletionProtection = true,\n        AdminSshCidrs = ["10.20.0.0/16"],\n');
+    editEnvironments('            AlarmHttpsEndpoints = ["https://alerts.example.com/hooks/prod"],\n',
+      '            AlarmHttpsEndpoints = ["https://alerts.example.com/hooks/prod"],\n            LogRetention = Amazon.CDK.AWS.Logs.RetentionDays.ONE_MONTH,\n');
+  });
+  const json = path.join(root, 'prod-access-retention.json');
+  const r = runPrDiff(repo, ['--json-out', json, base, head], env);
+  show(r);
+  assert.equal(r.status, 2, r.stderr + r.stdout);
+  assert.match(r.stdout, /^\| broader access \(`security-group-opened`\) \| `Prod-Web` \| `[^`]+` \| ingress opened on [^|]+: TCP 22 from 10\.20\.0\.0\/16 \|/m);
+  assert.match(r.stdout, /^\| data at risk \(`retention-lowered`\) \| `Prod-Web` \| `Prod-Web\/Fleets\/Blue\/Logs\/App\/Resource` \| log retention lowered from 365 days to 30 days: older events are deleted at deploy \| not reversible: data lost/m);
+  const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.deepEqual(out['$risk'].gates.filter(g => g.failed).map(g => g.gate), ['access', 'data']);
+  assert.ok(out['Prod-Web'].risks.filter(f => f.rule === 'retention-lowered').length >= 8, 'every fleet log group of both colors');
+  assert.deepEqual(out['Dev-Web'].risks, [], 'dev is not touched');
   assertCleanedUp();
 });

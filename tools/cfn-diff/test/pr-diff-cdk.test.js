@@ -52,20 +52,27 @@ test('harmless change (tag, stack description): exit 0', () => {
   assert.match(r.stdout, /### `Network`[\s\S]*Also changed: the template description\./);
 });
 
-test('blue/green flip: listener rule updated in place, nothing replaced, exit 0', () => {
+test('blue/green flip to a target group without servers: rule updated in place, nothing replaced; the downtime gate fails (exit 2)', () => {
   const head = change('flip', c => { c.blueWeight = 0; });
   const json = path.join(root, 'flip.json');
   const r = runPrDiff(repo, ['--json-out', json, base, head], env);
-  assert.equal(r.status, 0, r.stderr + r.stdout);
+  // The fixture's green target group has no Auto Scaling group: all traffic would go nowhere.
+  assert.equal(r.status, 2, r.stderr + r.stdout);
+  assert.match(r.stdout, /\| downtime risk \(`weight-to-empty-target-group`\) \| `Web` \| `Web\/Green\/Resource` \| listener weight raised to 100 for Web\/Green\/Resource, which has no servers after this change \|/);
+  assert.match(r.stdout, /^- downtime: ⛔ \*\*fails\*\*/m);
+  assert.doesNotMatch(r.stdout, /\[!CAUTION\]/, 'not destructive: only the risk gate fails');
   const web = JSON.parse(fs.readFileSync(json, 'utf8')).Web;
   assert.deepEqual(web.resources.map(x => [x.type, x.change, x.changedProperties]),
     [['AWS::ElasticLoadBalancingV2::ListenerRule', 'updated', ['Actions']]]);
   assert.match(r.stdout, /\| updated \| `Alb\/Http\/WeightedRule` \(`AlbHttpWeightedRule[0-9A-F]{8}`\) \|/);
 });
 
-test('security group widening: shown in the security table, exit 0', () => {
+test('security group widening: shown in the security table; exit 0 only with risk-ack: access', () => {
   const head = change('sg', c => { c.ingressCidrs = ['0.0.0.0/0']; });
-  const r = runPrDiff(repo, [base, head], env);
+  const gated = runPrDiff(repo, [base, head], env);
+  assert.equal(gated.status, 2, gated.stderr + gated.stdout);
+  assert.match(gated.stdout, /\| broader access \(`security-group-opened`\) \| `Web` \| `Web\/AlbSg\/Resource` \| ingress opened on \$\{AlbSg[0-9A-F]{8}\.GroupId\}: TCP 80 from Everyone \(IPv4\) \|/);
+  const r = runPrDiff(repo, ['--risk-ack', 'risk-ack: access', base, head], env);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /#### Security group rule changes/);
   assert.match(r.stdout, /\| `\+` \| `\$\{AlbSg\.GroupId\}` \| `In` \| `TCP 80` \| `Everyone \(IPv4\)` \|/);
@@ -76,7 +83,10 @@ test('target group port change replaces traffic-path resources: exit 2, exit 0 w
   const r = runPrDiff(repo, [base, head], env);
   assert.equal(r.status, 2, r.stderr + r.stdout);
   assert.match(r.stdout, /\| ⛔ \| \*\*replaced\*\* \| `Blue` \(`Blue[0-9A-F]{8}`\) \| `AWS::ElasticLoadBalancingV2::TargetGroup` \| replaced because of `Port` \|/);
-  const allowed = runPrDiff(repo, ['--allow-destructive', base, head], env);
-  assert.equal(allowed.status, 0, allowed.stderr);
+  // --allow-destructive accepts the replaced target groups; the new port 8080 opened between the
+  // load balancer and the servers is broader access, acknowledged separately.
+  const allowed = runPrDiff(repo, ['--allow-destructive', base, head], { ...env, PR_RISK_ACK: 'risk-ack: access' });
+  assert.equal(allowed.status, 0, allowed.stderr + allowed.stdout);
+  assert.match(allowed.stdout, /\| broader access \(`security-group-opened`\) \| `Web` \| `Web\/Asg\/InstanceSecurityGroup\/Resource` \| ingress opened on \$\{AsgInstanceSecurityGroup[0-9A-F]{8}\.GroupId\}: TCP 8080 from/);
   assert.deepEqual(fs.readdirSync(tmp), []);
 });

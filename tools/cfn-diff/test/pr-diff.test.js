@@ -61,10 +61,16 @@ test('harmless change (tag, description): exit 0, shown as updated', () => {
   assertCleanedUp();
 });
 
-test('security group widening: security table, exit 0', () => {
+test('security group widening: security table; the access gate fails (exit 2) unless the PR acknowledges it', () => {
   const head = change('sg-widen', () => editWeb(t => { t.Resources.AlbSg.Properties.SecurityGroupIngress[0].CidrIp = '0.0.0.0/0'; }));
-  const r = runPrDiff(repo, [base, head], env);
+  const gated = runPrDiff(repo, [base, head], env);
+  assert.equal(gated.status, 2, gated.stderr + gated.stdout);
+  assert.match(gated.stdout, /^- access: ⛔ \*\*fails\*\* — broader access: 1 finding\(s\)$/m);
+  assert.match(gated.stdout, /\| broader access \(`security-group-opened`\) \| `Web` \| `Web\/AlbSg\/Resource` \| ingress opened on \$\{AlbSg\.GroupId\}: TCP 443 from Everyone \(IPv4\) \|/);
+  // The workflow passes the pull request body: a "risk-ack: access" line anywhere in it.
+  const r = runPrDiff(repo, [base, head], { ...env, PR_RISK_ACK: 'Opens the ALB to the internet.\r\n\r\nrisk-ack: access\r\n' });
   assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^- access: ✅ acknowledged \(`risk-ack`\)/m);
   assert.match(r.stdout, /#### Security group rule changes/);
   assert.match(r.stdout, /\| `\+` \| `\$\{AlbSg\.GroupId\}` \| `In` \| `TCP 443` \| `Everyone \(IPv4\)` \|/);
   assert.match(r.stdout, /\| `-` \| `\$\{AlbSg\.GroupId\}` \| `In` \| `TCP 443` \| `10\.0\.0\.0\/8` \|/);
@@ -72,10 +78,11 @@ test('security group widening: security table, exit 0', () => {
   assertCleanedUp();
 });
 
-test('IAM widening: IAM statement table', () => {
+test('IAM widening: IAM statement table, an access finding, exit 2 (not acknowledged)', () => {
   const head = change('iam-widen', () => editWeb(t => { t.Resources.Policy.Properties.PolicyDocument.Statement[0].Action = 's3:*'; }));
-  const r = runPrDiff(repo, [base, head], env);
-  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const r = runPrDiff(repo, ['--risk-ack', 'risk-ack: cost', base, head], env);
+  assert.equal(r.status, 2, r.stderr + r.stdout);
+  assert.match(r.stdout, /\| broader access \(`iam-statement-added`\) \| `Web` \| `IAM` \| new allow: actions s3:\* on arn:aws:s3:::example-bucket\/\* for AWS:\$\{Role\} \|/);
   assert.match(r.stdout, /#### IAM statement changes/);
   assert.match(r.stdout, /\| `\+` \| `arn:aws:s3:::example-bucket\/\*` \| `Allow` \| `s3:\*` \|/);
 });
@@ -140,7 +147,8 @@ test('default synth command: bash tools/synth --output DIR; a base without it ha
       '',
     ].join('\n'));
   });
-  const r = runPrDiff(repo, [base, head], { TMPDIR: tmp });
+  // Every stack is new: its IAM statements are new access and its cost is new (acknowledged here).
+  const r = runPrDiff(repo, [base, head], { TMPDIR: tmp, PR_RISK_ACK: 'risk-ack: access, cost' });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stderr, /the base has no tools\/synth; treating it as having no stacks/);
   assert.match(r.stdout, /\| `Network` \| new \|/);

@@ -1,0 +1,120 @@
+'use strict';
+/**
+ * Downtime risk: a change that can interrupt requests.
+ *   - a traffic-path resource replaced or removed (the load balancer, a listener, a target group, a
+ *     fleet, the network under them, DNS);
+ *   - servers replaced (lib/servers.js): which fleet, how many at its minimum;
+ *   - flip-while-cold: a listener weight raised to a fleet whose capacity goes from 0 to more in the
+ *     same change (new servers boot while traffic already goes to them);
+ *   - a listener weight raised to a target group with no servers at all after the change.
+ */
+const { isObject, resourcesOf, propsOf, literalNumber, refTarget, nameOf } = require('./util');
+
+const TRAFFIC_PATH = new Set([
+  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::SecurityGroup', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway',
+  'AWS::EC2::EIP', 'AWS::EC2::RouteTable', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ElasticLoadBalancing::LoadBalancer',
+  'AWS::AutoScaling::AutoScalingGroup', 'AWS::CloudFront::Distribution', 'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup',
+  'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::Lambda::Alias', 'AWS::CertificateManager::Certificate',
+]);
+
+/** target group logical ID -> weight, over every forward action of listeners and listener rules. */
+function weights(template) {
+  const out = {};
+  for (const r of Object.values(resourcesOf(template))) {
+    if (!isObject(r)) continue;
+    const p = propsOf(r);
+    const actions = r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule' ? p.Actions
+      : r.Type === 'AWS::ElasticLoadBalancingV2::Listener' ? p.DefaultActions : null;
+    for (const a of Array.isArray(actions) ? actions : []) {
+      if (!isObject(a) || a.Type !== 'forward') continue;
+      const groups = isObject(a.ForwardConfig) && Array.isArray(a.ForwardConfig.TargetGroups) ? a.ForwardConfig.TargetGroups : [];
+      for (const g of groups) {
+        const tg = refTarget(g && g.TargetGroupArn);
+        const w = literalNumber(g && g.Weight);
+        if (tg) out[tg] = Math.max(out[tg] || 0, w === null ? 1 : w);
+      }
+      const single = refTarget(a.TargetGroupArn);
+      if (single) out[single] = Math.max(out[single] || 0, 1);
+    }
+  }
+  return out;
+}
+
+/** target group logical ID -> [{ asg, min, desired, capacity }] of the Auto Scaling groups registered in it. */
+function fleetsByTargetGroup(template) {
+  const out = {};
+  for (const [id, r] of Object.entries(resourcesOf(template))) {
+    if (!isObject(r) || r.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;
+    const p = propsOf(r);
+    const min = literalNumber(p.MinSize);
+    const desired = literalNumber(p.DesiredCapacity);
+    // Without DesiredCapacity a group starts at MinSize.
+    const capacity = desired !== null ? desired : min;
+    for (const arn of Array.isArray(p.TargetGroupARNs) ? p.TargetGroupARNs : []) {
+      const tg = refTarget(arn);
+      if (tg) (out[tg] = out[tg] || []).push({ asg: id, min, desired, capacity });
+    }
+  }
+  return out;
+}
+
+const sum = fleets => (fleets.some(f => f.capacity === null) ? null : fleets.reduce((s, f) => s + f.capacity, 0));
+
+/** ({ oldTemplate, newTemplate, result, paths }) -> findings */
+function classify({ oldTemplate, newTemplate, result, paths }) {
+  const findings = [];
+  for (const r of result.resources) {
+    if (!TRAFFIC_PATH.has(r.type)) continue;
+    if (r.change !== 'replaced' && r.change !== 'may-replace' && r.change !== 'removed') continue;
+    if (result.stack === 'removed' || (r.change === 'removed' && r.impact === 'WILL_ORPHAN')) continue;
+    const what = r.change === 'removed' ? 'removed' : r.change === 'replaced' ? 'replaced' : 'may be replaced';
+    findings.push({
+      rule: 'traffic-path-replaced',
+      resource: nameOf(r.logicalId, paths),
+      message: `traffic-path ${r.type} ${what}${r.replacedBecause.length ? ` (because of ${r.replacedBecause.join(', ')})` : ''}: requests through it fail until its successor is in place`,
+      rollback: 'reverse this change (the resource is created again; requests fail meanwhile)',
+    });
+  }
+  for (const s of result.serversReplaced || []) {
+    if (!s.replacesRunningServers) continue;
+    const n = s.minSize === null ? 'an unknown number of' : String(s.minSize);
+    findings.push({
+      rule: 'servers-replaced',
+      resource: s.fleet,
+      message: `servers of ${s.fleet}${s.color ? ` (${s.color})` : ''} replaced (${s.parts.join(', ')}): ${n} server(s) at its minimum, by ${s.updatePolicy.kind}`,
+      rollback: 'reverse this change (the servers are replaced again, from the previous launch template)',
+    });
+  }
+  // Only where a listener already serves traffic: a new stack's first weights move no request.
+  const serving = Object.values(resourcesOf(oldTemplate)).some(r => isObject(r) && r.Type === 'AWS::ElasticLoadBalancingV2::Listener');
+  if (!serving) return findings;
+  const oldW = weights(oldTemplate);
+  const newW = weights(newTemplate);
+  const oldF = fleetsByTargetGroup(oldTemplate);
+  const newF = fleetsByTargetGroup(newTemplate);
+  for (const [tg, w] of Object.entries(newW)) {
+    if (!(w > (oldW[tg] || 0))) continue;
+    const after = sum(newF[tg] || []);
+    const before = oldF[tg] ? sum(oldF[tg]) : 0;
+    const name = nameOf(tg, paths);
+    if (after === 0) {
+      findings.push({
+        rule: 'weight-to-empty-target-group',
+        resource: name,
+        message: `listener weight raised to ${w} for ${name}, which has no servers after this change`,
+        rollback: 'reverse this change (the weight goes back; requests sent there meanwhile fail)',
+      });
+    } else if (before === 0 && after !== null && after > 0) {
+      findings.push({
+        rule: 'flip-while-cold',
+        resource: name,
+        message: `listener weight raised to ${w} for ${name} while its fleet goes from 0 to ${after} server(s) in the same change: traffic arrives before the servers are healthy. Scale the fleet up in one change, flip in the next`,
+        rollback: 'reverse this change (the weight goes back to the warm fleet)',
+      });
+    }
+  }
+  return findings;
+}
+
+module.exports = { category: 'downtime', classify, TRAFFIC_PATH, weights, fleetsByTargetGroup };
