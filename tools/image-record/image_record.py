@@ -92,18 +92,23 @@ def record_one(record, env, color, region, ami, source):
               f"replaces the servers of {env} {color} at its next deploy")
 
 
+def image_parameter(region, parameter):
+    """The AMI id an SSM parameter holds in region (the public latest image, or a pipeline's newest); fails otherwise."""
+    import boto3  # only the commands that read a parameter talk to AWS
+    ssm = boto3.client("ssm", region_name=region)
+    try:
+        value = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
+    except Exception as e:  # noqa: BLE001 - the message names the region and the parameter
+        fail(f"could not read {parameter} in {region}: {e}")
+    if not AMI.match(value):
+        fail(f"{parameter} in {region} is '{value}', not an AMI id")
+    return value
+
+
 def cmd_update(a, record):
-    import boto3  # only this command talks to AWS
     parameter = PARAMETERS[a.arch]
     for region in a.region:
-        ssm = boto3.client("ssm", region_name=region)
-        try:
-            value = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
-        except Exception as e:  # noqa: BLE001 - the message names the region and the parameter
-            fail(f"could not read {parameter} in {region}: {e}")
-        if not AMI.match(value):
-            fail(f"{parameter} in {region} is '{value}', not an AMI id")
-        record_one(record, a.env, a.color, region, value, f"ssm:{parameter}")
+        record_one(record, a.env, a.color, region, image_parameter(region, parameter), f"ssm:{parameter}")
 
 
 def live_colors(env, path=None):
@@ -133,7 +138,6 @@ def live_colors(env, path=None):
 def cmd_golden(a, record):
     # The environment's record names its pipeline (the app builds that one); --pipeline overrides.
     a.pipeline = a.pipeline or record.get("environments", {}).get(a.env, {}).get("pipeline") or "web"
-    import boto3  # only this command talks to AWS
     live = live_colors(a.env)
     print(f"{a.env}: live color{'s' if len(live) > 1 else ''}: {', '.join(live)} (src/Infra.App/Config/Environments.cs)")
     if a.color in live and not a.allow_live:
@@ -144,14 +148,7 @@ def cmd_golden(a, record):
         print(f"images: --allow-live: writing the LIVE color {a.env} {a.color}")
     parameter = a.parameter or GOLDEN_PARAMETER.format(pipeline=a.pipeline, arch=a.arch)
     for region in a.region:
-        ssm = boto3.client("ssm", region_name=region)
-        try:
-            value = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
-        except Exception as e:  # noqa: BLE001 - the message names the region and the parameter
-            fail(f"could not read {parameter} in {region}: {e}")
-        if not AMI.match(value):
-            fail(f"{parameter} in {region} is '{value}', not an AMI id")
-        record_one(record, a.env, a.color, region, value, f"pipeline {a.pipeline} (ssm:{parameter})")
+        record_one(record, a.env, a.color, region, image_parameter(region, parameter), f"pipeline {a.pipeline} (ssm:{parameter})")
 
 
 def cmd_set(a, record):

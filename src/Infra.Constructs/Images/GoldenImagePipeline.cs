@@ -95,28 +95,14 @@ public sealed partial class GoldenImagePipeline : Construct
 
         var profile = new CfnInstanceProfile(this, "InstanceProfile", new CfnInstanceProfileProps { Roles = [InstanceRole.RoleName] });
         var buildData = GoldenImageComponents.Build($"{name}-install", InstallScript(), $"image-builder:{name}");
-        var build = new CfnComponent(this, "InstallComponent", new CfnComponentProps
-        {
-            Name = $"{name}-install",
-            Platform = "Linux",
-            Version = GoldenImageComponents.VersionOf(buildData),
-            Data = buildData,
-            KmsKeyId = EncryptionKey.KeyArn,
-            Description = "The library's install script with --golden: nginx, the app unit, CodeDeploy and CloudWatch agents",
-        });
+        var build = Component("InstallComponent", $"{name}-install", buildData,
+            "The library's install script with --golden: nginx, the app unit, CodeDeploy and CloudWatch agents");
         // The fleet's nginx configuration with its default app processes: the test runs what the first boot runs.
         var fleet = new Compute.FleetBootstrapScript.Options(ComputeDefaults.AppProcessCount, ComputeDefaults.AppBasePort, port,
             ComputeDefaults.HealthCheckPath, name, null, null, InstallCodeDeployAgent: true);
         var testData = GoldenImageComponents.Test($"{name}-test", port, Compute.FleetBootstrapScript.AppPorts(fleet).ToList(), Compute.FleetBootstrapScript.NginxConfig(fleet));
-        var test = new CfnComponent(this, "TestComponent", new CfnComponentProps
-        {
-            Name = $"{name}-test",
-            Platform = "Linux",
-            Version = GoldenImageComponents.VersionOf(testData),
-            Data = testData,
-            KmsKeyId = EncryptionKey.KeyArn,
-            Description = "nginx answers 503 with X-App-Revision: none on every path before the first revision",
-        });
+        var test = Component("TestComponent", $"{name}-test", testData,
+            "nginx answers 503 with X-App-Revision: none on every path before the first revision");
 
         var pipelines = new Dictionary<ImageArchitecture, CfnImagePipeline>();
         var parameters = new Dictionary<ImageArchitecture, string>();
@@ -351,6 +337,18 @@ public sealed partial class GoldenImagePipeline : Construct
             },
         });
     }
+
+    // A Linux component encrypted with the pipeline's key; its version is a hash of its document, so a changed
+    // document never collides with the old name and version during replacement.
+    private CfnComponent Component(string id, string name, string data, string description) => new(this, id, new CfnComponentProps
+    {
+        Name = name,
+        Platform = "Linux",
+        Version = GoldenImageComponents.VersionOf(data),
+        Data = data,
+        KmsKeyId = EncryptionKey.KeyArn,
+        Description = description,
+    });
 
     // Five-field cron (what PropChecks.Cron and the fleets' schedules take) to Image Builder's six fields:
     // day-of-month or day-of-week must be '?', and a year field is required.
