@@ -1,4 +1,4 @@
-"""moto_server with two CloudFormation gaps of moto 5.2.1 closed, for tools/e2e/run.
+"""moto_server with CloudFormation gaps of moto 5.2.1 closed, for tools/e2e/run.
 
 Usage: python3 tools/e2e/moto_engine.py -H 127.0.0.1 -p PORT   (the arguments of moto_server)
 
@@ -27,8 +27,14 @@ key is never created and every GetAtt to it is "undefined"). The patch converts 
 
 4. AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm. moto 5.2.1 has no CloudFormation
 handler for either, and the dashboard's alarm widgets and the composite's rule read alarm ARNs
-with GetAtt, so the stack would fail ("GetAtt references undefined resource"). The launcher gives
-each alarm its name and ARN so references resolve. Nothing is evaluated: moto has no metrics.
+with GetAtt, so the stack would fail ("GetAtt references undefined resource"). A release driver
+also reads the alarms (DescribeAlarms) and a test forces them (SetAlarmState), so a name alone is
+not enough: the launcher creates each alarm in moto's own CloudWatch backend, through the code of
+its PutMetricAlarm, with the template's metric, namespace, dimensions, statistic or Metrics list,
+period, evaluation periods, threshold and comparison (a composite alarm with its rule); an update
+overwrites the configuration and keeps the state, a new AlarmName replaces the alarm, and stack
+deletion deletes it. Ref = name, GetAtt Arn = the ARN, as on AWS. A new alarm is INSUFFICIENT_DATA,
+as on AWS. Nothing is evaluated: moto computes no alarm state from metrics.
 
 5. GetAtt of ELBv2 names used by alarm dimensions: moto 5.2.1 raises for a target group's
 TargetGroupFullName (no GetAtt support at all) and a load balancer's LoadBalancerFullName. The
@@ -39,6 +45,7 @@ import sys
 from typing import Any
 
 from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
+from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 from moto.kms.models import Key
@@ -195,8 +202,43 @@ def _asg_update_in_place(
 
 FakeAutoScalingGroup.update_from_cloudformation_json = classmethod(_asg_update_in_place)  # type: ignore[method-assign, assignment]
 
+def _metric_queries(metrics: list[dict[str, Any]]) -> list[MetricDataQuery] | None:
+    """A CloudFormation alarm's Metrics list as moto's PutMetricAlarm handler builds it."""
+    if not metrics:
+        return None
+    queries = []
+    for m in metrics:
+        stat = m.get("MetricStat")
+        metric_stat = None
+        if stat:
+            metric = stat.get("Metric", {})
+            metric_stat = MetricStat(
+                metric=Metric(
+                    metric_name=metric.get("MetricName"),
+                    namespace=metric.get("Namespace"),
+                    dimensions=[Dimension(d.get("Name"), d.get("Value")) for d in metric.get("Dimensions", [])],
+                ),
+                period=stat.get("Period"),
+                stat=stat.get("Stat"),
+                unit=stat.get("Unit"),
+            )
+        queries.append(MetricDataQuery(
+            query_id=m.get("Id"), label=m.get("Label"), period=m.get("Period"),
+            return_data=m.get("ReturnData"), expression=m.get("Expression"), metric_stat=metric_stat,
+        ))
+    return queries
+
+
+def _number(value: Any, kind: type) -> Any:
+    return None if value is None else kind(float(value))
+
+
 class CfnCompositeAlarm(CloudFormationModel):
-    """AWS::CloudWatch::CompositeAlarm as a name and an ARN (moto evaluates no alarms). Ref = name."""
+    """AWS::CloudWatch::CompositeAlarm, created in moto's CloudWatch backend. Ref = name.
+
+    The CloudFormation resource is this small handle (name, ARN); the alarm itself is moto's own
+    Alarm, made by its PutMetricAlarm code path (a composite alarm is an Alarm with a rule there),
+    so DescribeAlarms lists it and SetAlarmState changes it. moto evaluates nothing."""
 
     CFN_TYPE = "AWS::CloudWatch::CompositeAlarm"
 
@@ -227,31 +269,90 @@ class CfnCompositeAlarm(CloudFormationModel):
             return self.arn
         raise NotImplementedError(attribute_name)
 
+    @staticmethod
+    def _put(backend: Any, name: str, props: dict[str, Any]) -> Any:
+        return backend.put_metric_alarm(
+            name=name, namespace=None, metric_name=None, comparison_operator=None, evaluation_periods=None,
+            period=None, threshold=None, statistic=None,
+            description=props.get("AlarmDescription"), dimensions=[],
+            alarm_actions=props.get("AlarmActions", []), ok_actions=props.get("OKActions", []),
+            insufficient_data_actions=props.get("InsufficientDataActions", []),
+            actions_enabled=props.get("ActionsEnabled", True), rule=props["AlarmRule"], tags=props.get("Tags"),
+        )
+
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> "CfnCompositeAlarm":
         props = cloudformation_json.get("Properties", {})
-        return cls(props.get("AlarmName") or resource_name, account_id, region_name)
+        name = props.get("AlarmName") or resource_name
+        alarm = cls._put(cloudwatch_backends[account_id][region_name], name, props)
+        # A new alarm starts in INSUFFICIENT_DATA on AWS (moto's PutMetricAlarm says OK); nothing
+        # evaluates it here, so it stays there until a test calls SetAlarmState.
+        alarm.state_value = "INSUFFICIENT_DATA"
+        return cls(name, account_id, region_name)
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
         cls, original_resource: "CfnCompositeAlarm", new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> "CfnCompositeAlarm":
+        props = cloudformation_json.get("Properties", {})
+        backend = cloudwatch_backends[account_id][region_name]
+        name = props.get("AlarmName") or original_resource.name
+        if name != original_resource.name:
+            # A new AlarmName replaces the alarm on AWS: create the new one, then delete the old.
+            new = cls.create_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
+            backend.delete_alarms([original_resource.name])
+            return new
+        # Same name: PutMetricAlarm overwrites the configuration and, as on AWS, leaves the state.
+        old = backend.alarms.get(name)
+        alarm = cls._put(backend, name, props)
+        if old is not None:
+            for field in ("state_value", "state_reason", "state_reason_data", "state_updated_timestamp", "history"):
+                setattr(alarm, field, getattr(old, field))
         return original_resource
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
-        return None
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
 
 
 class CfnMetricAlarm(CfnCompositeAlarm, CloudFormationModel):  # listed directly: moto finds models via __subclasses__()
-    """AWS::CloudWatch::Alarm as a name and an ARN (moto has no CloudFormation handler for alarms)."""
+    """AWS::CloudWatch::Alarm, created in moto's CloudWatch backend with the template's metric,
+    namespace, dimensions, statistic (or extended statistic, or Metrics list), period, evaluation
+    periods, datapoints, threshold, comparison, missing-data treatment and actions. Ref = name."""
 
     __module__ = "moto.cloudwatch.e2emetric"
     CFN_TYPE = "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def _put(backend: Any, name: str, props: dict[str, Any]) -> Any:
+        return backend.put_metric_alarm(
+            name=name,
+            namespace=props.get("Namespace"),
+            metric_name=props.get("MetricName"),
+            metric_data_queries=_metric_queries(props.get("Metrics", [])),
+            comparison_operator=props.get("ComparisonOperator"),
+            evaluation_periods=_number(props.get("EvaluationPeriods"), int),
+            datapoints_to_alarm=_number(props.get("DatapointsToAlarm"), int),
+            period=_number(props.get("Period"), int),
+            threshold=_number(props.get("Threshold"), float),
+            threshold_metric_id=props.get("ThresholdMetricId"),
+            statistic=props.get("Statistic"),
+            extended_statistic=props.get("ExtendedStatistic"),
+            description=props.get("AlarmDescription"),
+            dimensions=props.get("Dimensions", []),
+            unit=props.get("Unit"),
+            treat_missing_data=props.get("TreatMissingData"),
+            evaluate_low_sample_count_percentile=props.get("EvaluateLowSampleCountPercentile"),
+            alarm_actions=props.get("AlarmActions", []),
+            ok_actions=props.get("OKActions", []),
+            insufficient_data_actions=props.get("InsufficientDataActions", []),
+            actions_enabled=props.get("ActionsEnabled", True),
+            tags=props.get("Tags"),
+        )
 
 
 _lb_getatt = FakeLoadBalancer.get_cfn_attribute
