@@ -39,13 +39,70 @@ as on AWS. Nothing is evaluated: moto computes no alarm state from metrics.
 5. GetAtt of ELBv2 names used by alarm dimensions: moto 5.2.1 raises for a target group's
 TargetGroupFullName (no GetAtt support at all) and a load balancer's LoadBalancerFullName. The
 patch derives both from the ARN exactly as AWS defines them (targetgroup/NAME/ID, app/NAME/ID).
+
+6. UpdateStack with UsePreviousValue. moto remembers only the parameter values a caller passed, so
+UsePreviousValue on a parameter that took its Default (every CDK stack's BootstrapVersion and SSM
+image parameter: the CLI passes neither) fails with KeyError inside moto, an HTTP 500. On AWS the
+previous value of such a parameter is its Default in the previous template. The patch resolves it
+so, and refuses a key the previous template lacks with AWS's message.
+
+7. Parameter changes that reach a resource only through a condition. For an update that keeps the
+template and changes parameters (UsePreviousTemplate), moto updates only resources holding a
+direct Ref to a changed parameter; a property chosen by Fn::If over a condition on that parameter
+(and a resource's Condition) never sees the new value. CloudFormation re-evaluates conditions and
+updates every resource whose resolved properties change. The patch adds the resources that use a
+condition depending, directly or through other conditions, on a changed parameter. It also
+compares a parameter never passed with its Default: moto counted it as changed on every update,
+so the launch templates (which Ref the SSM image parameter) got a new version on every release
+step while their groups kept the old one.
+
+8. Scale-in of an Auto Scaling group with target groups. moto terminates the instances it removes
+but leaves them registered: DescribeTargetHealth of a group scaled to zero still lists its
+terminated instance as "healthy" (moto tells ELBv2 about terminations only for the EC2
+TerminateInstances API). On AWS the group deregisters an instance it scales in, so a color scaled
+to zero has no healthy target, which a release driver checks before it sends traffic. The patch
+passes the group's removed instances to moto's own ELBv2 termination hook.
+
+9. GetMetricData with a percentile, and dimension order. moto 5.2.1 knows only Sum, SampleCount,
+Average, Minimum and Maximum: `Stat: "p99"` yields no value and its serializer fails (HTTP 500,
+"TypeError: float() argument must be ... not 'NoneType'"). A release driver reads p99 latency. The
+patch computes pNN as AWS defines it on the raw values of the period (PutMetricData Value, or
+Values with Counts), by nearest rank; a statistic set (StatisticValues) counts only where AWS can
+use one for percentiles (SampleCount 1, or Minimum == Maximum), and a period without usable values
+has no datapoint, as on AWS. Other extended statistics (tm99, ...) stay unsupported: no
+datapoints (no longer an HTTP 500). Also, moto
+matched a query's dimensions only in the order they were put (its Dimension sort key compares a
+value with a name), so a reader listing LoadBalancer before TargetGroup found nothing; the patch
+sorts dimensions by (name, value). Known and not patched: when a query has dimensions, moto
+ignores its namespace (no two namespaces here share a metric name and dimensions).
+
+10. The API stack's types (Dev-Api, ApiGateway-Account). moto 5.2.1 creates nothing for
+AWS::Lambda::Alias, AWS::ApiGateway::Stage, AWS::ApiGateway::RequestValidator and
+AWS::ApiGateway::Account; its AWS::Lambda::Version has neither a Ref nor GetAtt Version and its
+AWS::ApiGateway::Deployment no Ref (a Ref gave the Python object, and GetStage an HTTP 500); so the
+stack fails at its first Lambda permission (KeyError 'FunctionName': the alias Ref resolved to
+nothing). The patch creates each in moto's own Lambda and API Gateway backends: the alias with its
+version (Ref = alias ARN; an update moves it in place), the request validator (Ref = id), the
+account's CloudWatch role, and the stage (Ref = stage name) with its deployment, variables,
+description, tracing, access log setting and canary setting (deployment, percent, stage-variable
+overrides, stage cache), which moto's Stage lacks: GetStage shows them as `canarySettings`. An
+update applies the new values in place; a CanarySetting left out of the template is kept, as
+CloudFormation does (aws-cdk#33901, docs/api-canary.md). MethodSettings are not applied. Nothing
+is invoked: running a function needs Docker.
 """
 import json
+import math
+import re
 import sys
 from typing import Any
 
+from moto.apigateway.models import Deployment, Stage, apigateway_backends
 from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
-from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
+from moto.awslambda.models import LambdaVersion, lambda_backends
+from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.models import CloudFormationBackend
+from moto.cloudformation.parsing import ResourceMap, get_references_from_template
+from moto.cloudwatch.models import CloudWatchBackend, Dimension, Metric, MetricDataQuery, MetricStat, Statistics, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 from moto.kms.models import Key
@@ -390,6 +447,352 @@ def _kms_create_with_cfn_tags(cls: Any, resource_name: str, cloudformation_json:
 
 
 Key.create_from_cloudformation_json = classmethod(_kms_create_with_cfn_tags)  # type: ignore[method-assign, assignment]
+
+
+def _resolve_update_parameters_with_defaults(self: Any, instance: Any, incoming_params: list[dict[str, Any]]) -> dict[str, Any]:
+    previous_template = (getattr(instance, "template_dict", None) or {}).get("Parameters", {})
+    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in incoming_params if "ParameterValue" in p}
+    for p in incoming_params:
+        key = p["ParameterKey"]
+        if not p.get("UsePreviousValue", False):
+            continue
+        if key in instance.parameters:
+            parameters[key] = instance.parameters[key]
+        elif "Default" in previous_template.get(key, {}):
+            parameters[key] = str(previous_template[key]["Default"])
+        else:
+            raise ValidationError(message=f"Invalid input for parameter key {key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template")
+    return parameters
+
+
+CloudFormationBackend._resolve_update_parameters = _resolve_update_parameters_with_defaults  # type: ignore[method-assign]
+
+
+def _conditions_used(node: Any) -> set[str]:
+    """Condition names a template fragment uses: Fn::If's first argument and {"Condition": name}."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
+                found.add(value[0])
+            if key == "Condition" and isinstance(value, str):
+                found.add(value)
+            found |= _conditions_used(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _conditions_used(item)
+    return found
+
+
+def _resource_diff_through_conditions(self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    old, new = self._resource_json_map, other_template["Resources"]
+    actions: dict[str, list[str]] = {
+        "Add": [name for name in new if name not in old],
+        "Modify": [name for name in new if name in old and new[name] != old[name]],
+        "Remove": [name for name in old if name not in new],
+    }
+    if not parameters:
+        return actions
+    # A parameter changed when its value differs from the previous one, which for a parameter never
+    # passed is its Default (moto compared with the passed values only: every defaulted parameter,
+    # e.g. the SSM image id, counted as changed and its launch templates got new versions).
+    declared = self._template.get("Parameters", {})
+    previous = {k: str(v.get("Default")) for k, v in declared.items() if "Default" in v}
+    previous.update({k: str(v) for k, v in self.input_parameters.items()})
+    changed = {k for k, v in parameters.items() if previous.get(k) != str(v)}
+    conditions = other_template.get("Conditions", {})
+    affected: set[str] = set()
+    grew = True
+    while grew:  # conditions on changed parameters, then conditions on those conditions
+        grew = False
+        for name, body in conditions.items():
+            if name not in affected and (changed & set(get_references_from_template(body)) or affected & _conditions_used(body)):
+                affected.add(name)
+                grew = True
+    for name in new:
+        if name in old and new[name] == old[name]:
+            if changed & set(get_references_from_template(new[name])) or affected & _conditions_used(new[name]):
+                actions["Modify"].append(name)
+    return actions
+
+
+ResourceMap.build_resource_diff = _resource_diff_through_conditions  # type: ignore[method-assign]
+
+
+_moto_set_desired_capacity = FakeAutoScalingGroup.set_desired_capacity
+
+
+def _set_desired_capacity_deregistering(self: Any, new_capacity: int | None) -> None:
+    before = {state.instance.id for state in self.instance_states}
+    _moto_set_desired_capacity(self, new_capacity)
+    removed = sorted(before - {state.instance.id for state in self.instance_states})
+    if removed:
+        self.autoscaling_backend.elbv2_backend.notify_terminate_instances(removed)
+
+
+FakeAutoScalingGroup.set_desired_capacity = _set_desired_capacity_deregistering  # type: ignore[method-assign]
+
+
+_moto_statistic = Statistics.get_statistics_for_type
+
+
+def _statistic_with_percentiles(self: Any, stat: str) -> Any:
+    match = re.fullmatch(r"p(\d+(?:\.\d+)?)", stat)
+    if not match:
+        return _moto_statistic(self, stat)
+    values = list(self.metric_single_values_list)
+    for agg in self.metric_aggregated_list:
+        if agg.sample_count == 1 or agg.min == agg.max:
+            values.extend([agg.min] * int(agg.sample_count))
+    if not values:
+        return None
+    values.sort()
+    rank = max(1, math.ceil(float(match.group(1)) / 100 * len(values)))
+    return values[min(rank, len(values)) - 1]
+
+
+Statistics.get_statistics_for_type = _statistic_with_percentiles  # type: ignore[method-assign]
+
+_moto_get_metric_data = CloudWatchBackend.get_metric_data
+
+
+def _get_metric_data_without_empty_points(self: Any, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    results = _moto_get_metric_data(self, *args, **kwargs)
+    for result in results:
+        points = [(t, v) for t, v in zip(result["timestamps"], result["values"]) if v is not None]
+        result["timestamps"], result["values"] = [t for t, _ in points], [v for _, v in points]
+    return results
+
+
+CloudWatchBackend.get_metric_data = _get_metric_data_without_empty_points  # type: ignore[method-assign]
+Dimension.__lt__ = lambda self, other: (self.name or "", self.value or "") < (other.name or "", other.value or "")  # type: ignore[method-assign]
+
+
+class _CfnHandle(CloudFormationModel):
+    """A CloudFormation resource whose object lives in a moto backend: a physical id and attributes."""
+
+    __module__ = "moto.e2e.handle"
+
+    def __init__(self, physical_id: str, **attributes: Any):
+        self.physical_id = physical_id
+        self.attributes = attributes
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.physical_id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name in self.attributes:
+            return self.attributes[attribute_name]
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        raise UnformattedGetAttTemplateException()
+
+
+class CfnLambdaAlias(_CfnHandle, CloudFormationModel):
+    """AWS::Lambda::Alias in moto's Lambda backend. Ref = alias ARN; updated in place, replaced on a new Name or function."""
+
+    __module__ = "moto.awslambda.e2ealias"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Lambda::Alias"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnLambdaAlias":
+        p = cloudformation_json["Properties"]
+        alias = lambda_backends[account_id][region_name].create_alias(
+            p["Name"], p["FunctionName"], str(p["FunctionVersion"]), p.get("Description", ""), p.get("RoutingConfig"))
+        return cls(alias.arn, function_name=p["FunctionName"], name=p["Name"])
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CfnLambdaAlias", new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> "CfnLambdaAlias":
+        p = cloudformation_json["Properties"]
+        backend = lambda_backends[account_id][region_name]
+        old = original_resource.attributes
+        if (p["Name"], p["FunctionName"]) != (old["name"], old["function_name"]):
+            new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+            backend.delete_alias(old["name"], old["function_name"])
+            return new
+        backend.update_alias(p["Name"], p["FunctionName"], str(p["FunctionVersion"]), p.get("Description", ""), p.get("RoutingConfig"))
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        p = cloudformation_json["Properties"]
+        lambda_backends[account_id][region_name].delete_alias(p["Name"], p["FunctionName"])
+
+
+_moto_version_create = LambdaVersion.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _version_create_with_ref(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    version = _moto_version_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    fn = lambda_backends[account_id][region_name].get_function(cloudformation_json["Properties"]["FunctionName"])
+    version.function_arn = fn.function_arn.rsplit(":", 1)[0] if fn.function_arn.count(":") > 6 else fn.function_arn
+    return version
+
+
+LambdaVersion.create_from_cloudformation_json = classmethod(_version_create_with_ref)  # type: ignore[method-assign, assignment]
+LambdaVersion.physical_resource_id = property(lambda self: f"{self.function_arn}:{self.version}")  # type: ignore[attr-defined]
+LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Version", "FunctionArn"))  # type: ignore[method-assign, assignment]
+LambdaVersion.get_cfn_attribute = lambda self, attr: str(self.version) if attr == "Version" else self.function_arn  # type: ignore[attr-defined]
+
+
+class CfnRequestValidator(_CfnHandle, CloudFormationModel):
+    """AWS::ApiGateway::RequestValidator in moto's API Gateway backend. Ref = validator id."""
+
+    __module__ = "moto.apigateway.e2evalidator"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGateway::RequestValidator"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnRequestValidator":
+        p = cloudformation_json["Properties"]
+        validator = apigateway_backends[account_id][region_name].create_request_validator(
+            p["RestApiId"], p.get("Name") or resource_name, p.get("ValidateRequestBody", False), p.get("ValidateRequestParameters", False))
+        return cls(validator.id, rest_api_id=p["RestApiId"])
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CfnRequestValidator", new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> "CfnRequestValidator":
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        apigateway_backends[account_id][region_name].delete_request_validator(cloudformation_json["Properties"]["RestApiId"], resource_name)
+
+
+class CfnApiGatewayAccount(_CfnHandle, CloudFormationModel):
+    """AWS::ApiGateway::Account: the account's CloudWatch role in moto's API Gateway backend."""
+
+    __module__ = "moto.apigateway.e2eaccount"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGateway::Account"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnApiGatewayAccount":
+        role = cloudformation_json["Properties"].get("CloudWatchRoleArn")
+        if role:
+            apigateway_backends[account_id][region_name].update_account([{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}])
+        return cls(resource_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CfnApiGatewayAccount", new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> "CfnApiGatewayAccount":
+        cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        return None
+
+
+def _canary_settings(canary: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for cfn, api in (("DeploymentId", "deploymentId"), ("PercentTraffic", "percentTraffic"),
+                     ("StageVariableOverrides", "stageVariableOverrides"), ("UseStageCache", "useStageCache")):
+        if cfn in canary:
+            out[api] = float(canary[cfn]) if cfn == "PercentTraffic" else canary[cfn]
+    return out
+
+
+_moto_stage_json = Stage.to_json
+
+
+def _stage_json_with_canary(self: Any) -> dict[str, Any]:
+    out = _moto_stage_json(self)
+    if getattr(self, "canary_settings", None):
+        out["canarySettings"] = self.canary_settings
+    return out
+
+
+Stage.to_json = _stage_json_with_canary  # type: ignore[method-assign]
+# Ref of AWS::ApiGateway::Deployment is its id on AWS; moto's Deployment has no physical id, so a Ref
+# returned the Python object (GetStage then failed: "Object of type Deployment is not JSON serializable").
+Deployment.physical_resource_id = property(lambda self: self.id)  # type: ignore[attr-defined]
+
+
+class CfnStage(_CfnHandle, CloudFormationModel):
+    """AWS::ApiGateway::Stage in moto's API Gateway backend, with its canary setting. Ref = stage name."""
+
+    __module__ = "moto.apigateway.e2estage"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGateway::Stage"
+
+    @staticmethod
+    def _apply(stage: Any, p: dict[str, Any], creating: bool) -> None:
+        stage.deployment_id = p.get("DeploymentId")
+        stage.variables = dict(p.get("Variables", {}))
+        stage.description = p.get("Description", "")
+        stage.tracing_enabled = p.get("TracingEnabled")
+        log = p.get("AccessLogSetting")
+        stage.access_log_settings = {"destinationArn": log.get("DestinationArn"), "format": log.get("Format")} if log else None
+        if "CanarySetting" in p:
+            stage.canary_settings = _canary_settings(p["CanarySetting"])
+        elif creating:
+            stage.canary_settings = None
+        # else: CloudFormation keeps a canary left out of the template (aws-cdk#33901).
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnStage":
+        p = cloudformation_json["Properties"]
+        name = p.get("StageName") or resource_name
+        tags = {t["Key"]: t["Value"] for t in p.get("Tags", [])}
+        stage = apigateway_backends[account_id][region_name].create_stage(
+            p["RestApiId"], name, p.get("DeploymentId"), variables=dict(p.get("Variables", {})), description=p.get("Description", ""),
+            cacheClusterEnabled=p.get("CacheClusterEnabled"), cacheClusterSize=p.get("CacheClusterSize"), tags=tags or None,
+            tracing_enabled=p.get("TracingEnabled"))
+        cls._apply(stage, p, creating=True)
+        return cls(name, rest_api_id=p["RestApiId"])
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CfnStage", new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> "CfnStage":
+        p = cloudformation_json["Properties"]
+        name = p.get("StageName") or original_resource.physical_id
+        backend = apigateway_backends[account_id][region_name]
+        if (name, p["RestApiId"]) != (original_resource.physical_id, original_resource.attributes["rest_api_id"]):
+            new = cls.create_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
+            backend.delete_stage(original_resource.attributes["rest_api_id"], original_resource.physical_id)
+            return new
+        cls._apply(backend.get_stage(p["RestApiId"], name), p, creating=False)
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        apigateway_backends[account_id][region_name].delete_stage(cloudformation_json["Properties"]["RestApiId"], resource_name)
 
 
 if __name__ == "__main__":
