@@ -14,7 +14,7 @@ class FakeClock {
   now() { return this.t; }
   async sleep(ms) {
     this.sleeps++;
-    if (this.killAt !== null && this.sleeps >= this.killAt) throw new Killed(`killed at ${new Date(this.t).toISOString()}`);
+    if (this.killAt !== null && this.sleeps >= this.killAt) { this.killAt = null; throw new Killed(`killed at ${new Date(this.t).toISOString()}`); }
     this.t += ms;
   }
   killAfter(n) { this.killAt = this.sleeps + n; }
