@@ -51,13 +51,28 @@ class Driver {
   // Reads the stack and its release; returns the phase. Throws MetadataError on anything malformed.
   async load() {
     const st = await this.stack.waitStable();
-    const r = { ...pickRelease(this.stackName, await this.stack.releases(), this.options.releaseId) };
+    this.use(pickRelease(this.stackName, await this.stack.releases(), this.options.releaseId));
+    return this.phaseOf(st);
+  }
+
+  use(release) {
+    const r = { ...release };
     try { validate(r); } catch (e) { throw new MetadataError(`stack ${this.stackName}: ${e.message}`); }
     if (this.options.pollSeconds !== undefined) r.pollSeconds = this.options.pollSeconds;
     if (this.options.bakeSeconds !== undefined) r.bakeSeconds = this.options.bakeSeconds;
     this.r = r;
     this.t = transitions(r);
-    return this.phaseOf(st);
+  }
+
+  // --status: every release of the stack (or the one asked for), without waiting for an update to end.
+  async status() {
+    const st = await this.stack.describe();
+    const list = await this.stack.releases();
+    for (const release of this.options.releaseId ? [pickRelease(this.stackName, list, this.options.releaseId)] : list) {
+      this.use(release);
+      this.printStatus(this.phaseOf(st), st.StackStatus);
+    }
+    return EXIT.ok;
   }
 
   phaseOf(st) {
@@ -102,8 +117,8 @@ class Driver {
   async run({ abort = false, status = false, dryRun = false } = {}) {
     let ph;
     try {
+      if (status) return await this.status();
       ph = await this.load();
-      if (status) return this.printStatus(ph);
       this.log('start', { kind: this.r.kind, phase: ph.name, index: ph.index, state: ph.state, mode: abort ? 'abort' : dryRun ? 'dry-run' : 'run' });
       if (dryRun) return this.printPlan(ph);
       await this.resolve();
@@ -123,12 +138,12 @@ class Driver {
     }
   }
 
-  printStatus(ph) {
+  printStatus(ph, stackStatus) {
     const s = Object.entries(ph.state).map(([k, v]) => `${k}=${v}`).join(' ');
+    const busy = stackStatus && stackStatus.endsWith('_IN_PROGRESS') ? `; stack ${stackStatus}` : '';
     const where = ph.name === 'step' ? `at step ${ph.index + 1}/${this.r.steps.length} (${this.r.steps[ph.index]} %)${ph.needsPrepare ? ', new color not serving' : ''}`
       : ph.name === 'rolled-back' && ph.incomplete ? 'rolled-back (a rollback call is still to make)' : ph.name;
-    this.say(`${this.r.kind} ${where}; ${s}`);
-    return EXIT.ok;
+    this.say(`${this.r.kind} ${where}; ${s}${busy}`);
   }
 
   printPlan(ph) {
@@ -196,7 +211,8 @@ class Driver {
     const want = this.r.colors[neu].minHealthy;
     const deadline = this.clock.now() + this.r.healthyWaitSeconds * 1000;
     for (;;) {
-      const n = await this.healthyCount(neu);
+      // A failed read counts as not healthy yet: the wait goes on until the deadline.
+      const n = await this.healthyCount(neu).catch((e) => { this.say(`prepare: DescribeTargetHealth of ${neu}: ${e.message}`); return 0; });
       if (n >= want) {
         this.say(`prepare: ${neu} has ${n} healthy targets (>= ${want})`);
         this.log('decision', { action: 'prepare', decision: 'pass', healthy: n, minHealthy: want });
@@ -220,7 +236,8 @@ class Driver {
     if (this.r.kind !== 'blue-green') return null;
     for (const c of ['blue', 'green']) {
       if (!(values[`${c}Weight`] > 0)) continue;
-      const n = await this.healthyCount(c);
+      let n;
+      try { n = await this.healthyCount(c); } catch (e) { return `the target health of ${c} is unreadable (${e.message})`; }
       if (n === 0) return `${c} would get weight ${values[`${c}Weight`]} but its target group has 0 healthy targets`;
     }
     return null;
@@ -250,8 +267,10 @@ class Driver {
     const bakeMs = r.bakeSeconds * 1000;
     const holdLimitMs = HOLD_LIMIT_BAKES * Math.max(r.bakeSeconds, r.pollSeconds) * 1000;
     let holdingSince = null;
-    for (;;) {
-      await this.clock.sleep(r.pollSeconds * 1000);
+    // Polls on a fixed cadence from the step's start: the time a poll takes does not push the next one
+    // (a breach is seen at most pollSeconds after it shows).
+    for (let k = 1; ; k++) {
+      await this.clock.sleep(Math.max(0, start + k * r.pollSeconds * 1000 - this.clock.now()));
       const pollAt = this.clock.now();
       const j = await this.evaluate(start, pollAt);
       const elapsed = Math.round((pollAt - start) / 1000);
@@ -354,7 +373,7 @@ class Driver {
     let res;
     try {
       res = await this.update(first, 'rollback');
-    } catch (e) {
+    } catch (e) { // any error: the release is not rolled back, and saying so is the one thing left to do
       this.say(`ROLLBACK FAILED: ${e.message}`);
       this.log('rollback', { reason, failed: e.message, breachPollAt: iso(pollAt), breachSampleAt: iso(sampleAt) });
       this.log('done', { result: 'rollback-failed', reason });

@@ -13,6 +13,9 @@ const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO
 
 const inProgress = (status) => status.endsWith('_IN_PROGRESS');
 
+// How many times an UpdateStack rejected because another update got in first is retried.
+const BUSY_RETRIES = 5;
+
 class Stack {
   // cfn: a CloudFormationClient (or a fake with send); clock: { now() ms, sleep(ms) }; out(line).
   constructor({ cfn, name, clock, out = () => {}, pollMs = 2000 }) {
@@ -84,21 +87,28 @@ class Stack {
   // update({ ParameterName: 'value' }) -> { calledAt, completedAt, noop }: one UpdateStack on the
   // previous template, every other parameter kept, then polled to a final status.
   async update(values) {
-    const stack = await this.waitStable();
-    const current = Stack.parameterValues(stack);
-    for (const k of Object.keys(values)) {
-      if (!(k in current)) throw new MetadataError(`stack ${this.name}: ${k} is not a parameter of the stack`);
-    }
-    const Parameters = Object.keys(current).map((k) => (k in values
-      ? { ParameterKey: k, ParameterValue: values[k] }
-      : { ParameterKey: k, UsePreviousValue: true }));
-    const calledAt = this.clock.now();
-    try {
-      await this.cfn.send(new UpdateStackCommand({ StackName: this.name, UsePreviousTemplate: true, Parameters, Capabilities: CAPABILITIES }));
-    } catch (e) {
-      // The values already are what was asked for (a resumed driver repeating its last call).
-      if (/No updates are to be performed/.test(e.message || '')) return { calledAt, completedAt: this.clock.now(), noop: true };
-      throw new UpdateFailedError(`stack ${this.name}: UpdateStack ${describeValues(values)} was rejected: ${e.message}`);
+    let calledAt;
+    for (let attempt = 1; ; attempt++) {
+      const stack = await this.waitStable();
+      const current = Stack.parameterValues(stack);
+      for (const k of Object.keys(values)) {
+        if (!(k in current)) throw new MetadataError(`stack ${this.name}: ${k} is not a parameter of the stack`);
+      }
+      const Parameters = Object.keys(current).map((k) => (k in values
+        ? { ParameterKey: k, ParameterValue: values[k] }
+        : { ParameterKey: k, UsePreviousValue: true }));
+      calledAt = this.clock.now();
+      try {
+        await this.cfn.send(new UpdateStackCommand({ StackName: this.name, UsePreviousTemplate: true, Parameters, Capabilities: CAPABILITIES }));
+        break;
+      } catch (e) {
+        const msg = e.message || '';
+        // The values already are what was asked for (a resumed driver repeating its last call).
+        if (/No updates are to be performed/.test(msg)) return { calledAt, completedAt: this.clock.now(), noop: true };
+        // Someone else's update started between our wait and our call: wait for it again, not fail.
+        if (/_IN_PROGRESS state and can ?not be updated/.test(msg) && attempt < BUSY_RETRIES) continue;
+        throw new UpdateFailedError(`stack ${this.name}: UpdateStack ${describeValues(values)} was rejected: ${msg}`);
+      }
     }
     let s;
     do {

@@ -446,3 +446,37 @@ test('a failed settle leaves the release resumable: exit 1 naming the stack, and
   assert.equal((await drive(w, { options: { bakeSeconds: 15 } })).code, EXIT.ok);
   assert.equal(w.params.FleetsReleaseStatus, DONE);
 });
+
+test('polls keep their cadence however long a poll takes', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  w.metricLatencyMs = 4000;
+  const { code, events } = await drive(w, { options: { bakeSeconds: 60 } });
+  assert.equal(code, EXIT.ok);
+  const polls = events.filter((e) => e.event === 'poll' && e.index === 2).map((e) => e.elapsedSeconds);
+  assert.deepEqual(polls, [15, 30, 45, 60]); // on the 15 s beat, not 15, 34, 53, 72
+});
+
+test('status: every release of the stack, without waiting for an update in progress', async () => {
+  const other = bgRelease({ id: 'other', parameters: { blueWeight: 'OBlue', greenWeight: 'OGreen', serving: 'OServing', status: 'OStatus' }, final: { blueWeight: 0, greenWeight: 100, serving: 'green', status: 'done:other' } });
+  const { w } = setup({ releases: [bgRelease(), other] });
+  Object.assign(w.params, { OBlue: '0', OGreen: '100', OServing: 'green', OStatus: 'done:other' });
+  w.startForeignUpdate({}, 600);
+  const { code, lines } = await drive(w, { mode: { status: true } });
+  assert.equal(code, EXIT.ok);
+  assert.deepEqual(lines, [
+    'Prod-Web prod-2026-12-07: blue-green not-started; blueWeight=100 greenWeight=0 serving=blue status=done:prod-2026-11-30; stack UPDATE_IN_PROGRESS',
+    'Prod-Web other: blue-green done; blueWeight=0 greenWeight=100 serving=green status=done:other; stack UPDATE_IN_PROGRESS',
+  ]);
+  assert.equal(w.clock.sleeps, 0);
+  const one = await drive(w, { mode: { status: true }, options: { releaseId: 'other' } });
+  assert.equal(one.lines.length, 1);
+});
+
+test('refused: target health that cannot be read is no health; no UpdateStack call is made', async () => {
+  const { w } = setup({ state: { blue: 75, green: 25, serving: 'both' } });
+  w.failHealth = true;
+  const { code, text } = await drive(w);
+  assert.equal(code, EXIT.refused);
+  assert.equal(w.calls.length, 0);
+  assert.match(text, /REFUSED step 2\/4 \(25 %\): the target health of blue is unreadable \(Rate exceeded\)/);
+});

@@ -81,7 +81,9 @@ class FakeWorld {
     this.traffic = { canary: steady(), baseline: steady() }; // (minuteStartMs) -> sample
     this.metricCalls = 0;
     this.failMetrics = false;
+    this.metricLatencyMs = 0; // how long each GetMetricData takes, on the fake clock
     this.healthCalls = 0;
+    this.failHealth = false;
   }
 
   settle() {
@@ -147,6 +149,7 @@ class FakeWorld {
         this.settle();
         if (cmd.constructor.name !== 'DescribeTargetHealthCommand') throw new Error(`fake ELB: ${cmd.constructor.name}`);
         this.healthCalls++;
+        if (this.failHealth) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
         const color = Object.keys(ARN).find((c) => ARN[c] === cmd.input.TargetGroupArn);
         const h = this.healthy[color];
         const n = typeof h === 'function' ? h(this) : h;
@@ -173,6 +176,7 @@ class FakeWorld {
     }
     if (name !== 'GetMetricDataCommand') throw new Error(`fake CloudWatch: ${name}`);
     this.metricCalls++;
+    this.clock.t += this.metricLatencyMs;
     if (this.failMetrics) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
     this.lastMetricInput = input;
     const start = input.StartTime.getTime();

@@ -96,3 +96,27 @@ test('a missing stack is a metadata error naming it', async () => {
   const stack = new Stack({ cfn: w.cfn, name: 'Prod-Nope', clock: w.clock });
   await assert.rejects(stack.describe(), (e) => e instanceof MetadataError && e.message === 'stack Prod-Nope does not exist');
 });
+
+test('update: rejected because another update got in first, it waits that one out and calls again', async () => {
+  const { w, stack } = world();
+  const send = w.cfnSend.bind(w);
+  let raced = false;
+  w.cfnSend = async (name, input) => {
+    if (name === 'UpdateStackCommand' && !raced) { raced = true; w.startForeignUpdate({ OtherParam: 'deployed' }, 10); }
+    return send(name, input);
+  };
+  const res = await stack.update({ FleetsServing: 'both' });
+  assert.equal(res.noop, false);
+  assert.deepEqual(w.calls.map((c) => c.values), [{ FleetsServing: 'both' }]); // the rejected call is not recorded by the fake
+  assert.deepEqual([w.params.FleetsServing, w.params.OtherParam], ['both', 'deployed']);
+});
+
+test('update: a rejection for another reason is a failed update naming the stack and values', async () => {
+  const { w, stack } = world();
+  w.cfnSend = async (name) => {
+    if (name === 'UpdateStackCommand') throw Object.assign(new Error('Parameter FleetsServing failed to satisfy constraint'), { name: 'ValidationError' });
+    return FakeWorld.prototype.cfnSend.call(w, name, { StackName: 'Prod-Web' });
+  };
+  await assert.rejects(stack.update({ FleetsServing: 'all' }), (e) => e instanceof UpdateFailedError
+    && e.message === 'stack Prod-Web: UpdateStack FleetsServing=all was rejected: Parameter FleetsServing failed to satisfy constraint');
+});
