@@ -21,6 +21,9 @@ async function read(api, client, command) {
   try { return await client.send(command); } catch (e) { throw new ReadError(`${api}: ${e.message.split('\n')[0]}`); }
 }
 
+// An update CloudFormation refused or failed, or an AWS call that failed (SDK errors carry $metadata).
+const isAwsFailure = (e) => e instanceof UpdateFailedError || (e && e.$metadata !== undefined);
+
 const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 // Picks the release of a stack: the one given by id, or the only one.
@@ -227,7 +230,7 @@ class Driver {
         return false;
       }
       this.say(`prepare: ${neu} has ${n}/${want} healthy targets, waiting`);
-      await this.clock.sleep(Math.min(this.r.pollSeconds * 1000, Math.max(deadline - this.clock.now(), 0)) || 1000);
+      await this.clock.sleep(Math.min(this.r.pollSeconds * 1000, deadline - this.clock.now()));
     }
   }
 
@@ -373,7 +376,8 @@ class Driver {
     let res;
     try {
       res = await this.update(first, 'rollback');
-    } catch (e) { // any error: the release is not rolled back, and saying so is the one thing left to do
+    } catch (e) { // the release is not rolled back, and saying so loudly is the one thing left to do
+      if (!isAwsFailure(e)) throw e;
       this.say(`ROLLBACK FAILED: ${e.message}`);
       this.log('rollback', { reason, failed: e.message, breachPollAt: iso(pollAt), breachSampleAt: iso(sampleAt) });
       this.log('done', { result: 'rollback-failed', reason });
@@ -388,7 +392,14 @@ class Driver {
     this.say(`rolled back: breach seen -> UpdateStack call ${timings.pollToCallSeconds} s, -> UPDATE_COMPLETE ${timings.pollToCompleteSeconds} s` +
       (sampleAt === null ? '' : `; first breaching sample -> call ${timings.sampleToCallSeconds} s, -> UPDATE_COMPLETE ${timings.sampleToCompleteSeconds} s`));
     this.log('rollback', { reason, ...timings });
-    for (const values of rest) await this.update(values, 'rollback');
+    try {
+      for (const values of rest) await this.update(values, 'rollback');
+    } catch (e) { // the traffic is back already; what is left is capacity, finished by a rerun
+      if (!isAwsFailure(e)) throw e;
+      this.say(`rollback call 2 failed: ${e.message}; the traffic is on the old version; rerun to finish the rollback`);
+      this.log('done', { result: 'rolled-back', reason, incomplete: e.message });
+      return EXIT.rolledBack;
+    }
     this.log('done', { result: 'rolled-back', reason });
     return EXIT.rolledBack;
   }

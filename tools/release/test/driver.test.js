@@ -180,12 +180,13 @@ test('killed mid-step: a new driver on the same stack re-bakes that step from it
   assert.equal(second.events[0].index, 1);
 });
 
-test('killed at every point of a blue-green release, a new driver always ends at the final state', async () => {
+test('killed at every point (each sleep) of a blue-green release, a new driver always ends at the final state', async () => {
   // total sleeps of an uninterrupted run, to kill at each of them
   const { w: ref } = setup();
   await drive(ref);
   const total = ref.clock.sleeps;
-  for (let k = 1; k < total; k += 3) {
+  assert.ok(total > 100, `${total} sleeps`);
+  for (let k = 1; k < total; k++) {
     const { w } = setup();
     w.clock.killAfter(k);
     const first = await drive(w);
@@ -479,4 +480,51 @@ test('refused: target health that cannot be read is no health; no UpdateStack ca
   assert.equal(code, EXIT.refused);
   assert.equal(w.calls.length, 0);
   assert.match(text, /REFUSED step 2\/4 \(25 %\): the target health of blue is unreadable \(Rate exceeded\)/);
+});
+
+test('rollback call 2 failing leaves the traffic rolled back; a rerun finishes it', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  w.alarms['Prod-Web-GreenErrors'] = { state: 'ALARM', since: T0 };
+  const origSend = w.cfnSend.bind(w);
+  let n = 0;
+  w.cfnSend = async (name, input) => { if (name === 'UpdateStackCommand' && ++n === 3) w.failNextUpdate = true; return origSend(name, input); };
+  const first = await drive(w);
+  assert.equal(first.code, EXIT.rolledBack);
+  assert.match(first.text, /rollback call 2 failed: .*ended UPDATE_ROLLBACK_COMPLETE.*; the traffic is on the old version; rerun to finish the rollback/);
+  assert.deepEqual([w.params.FleetsBlueWeight, w.params.FleetsServing, w.params.FleetsReleaseStatus], ['100', 'both', RB]);
+  assert.equal(first.events.at(-1).result, 'rolled-back');
+  const second = await drive(w);
+  assert.equal(second.code, EXIT.rolledBack);
+  assert.equal(w.params.FleetsServing, 'blue');
+});
+
+test('killed at every point of an api-canary release, a new driver always ends promoted', async () => {
+  const { w: ref } = setup({ release: apiRelease() });
+  await drive(ref);
+  for (let k = 1; k < ref.clock.sleeps; k++) {
+    const { w } = setup({ release: apiRelease() });
+    w.clock.killAfter(k);
+    assert.ok((await drive(w)).code instanceof Killed, `kill at ${k}`);
+    const second = await drive(w);
+    assert.equal(second.code, EXIT.ok, `kill at ${k}: ${second.text}`);
+    assert.deepEqual(w.params, { ApiCanaryPercent: '0', ApiReleaseStatus: 'done:dev-api-2026-12-07', OtherParam: 'keep' }, `kill at ${k}`);
+  }
+});
+
+test('killed at every point of a rollback, a new driver always ends rolled back with serving on the old color', async () => {
+  const mk = () => {
+    const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+    w.alarms['Prod-Web-GreenErrors'] = { state: 'ALARM', since: T0 };
+    return w;
+  };
+  const ref = mk();
+  assert.equal((await drive(ref)).code, EXIT.rolledBack);
+  for (let k = 1; k < ref.clock.sleeps; k++) {
+    const w = mk();
+    w.clock.killAfter(k);
+    assert.ok((await drive(w)).code instanceof Killed, `kill at ${k}`);
+    const second = await drive(w);
+    assert.equal(second.code, EXIT.rolledBack, `kill at ${k}: ${second.text}`);
+    assert.deepEqual(w.params, { FleetsBlueWeight: '100', FleetsGreenWeight: '0', FleetsServing: 'blue', FleetsReleaseStatus: RB, OtherParam: 'keep' }, `kill at ${k}`);
+  }
 });
