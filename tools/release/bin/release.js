@@ -20,7 +20,8 @@ const USAGE = `usage: tools/release/run --stack NAME [--stack NAME ...] [options
   --poll-seconds N     override the release's pollSeconds (tests)
   --bake-seconds N     override the release's bakeSeconds (tests)
 AWS_ENDPOINT_URL (e.g. a moto_server) is honoured by the AWS SDK.
-exit: 0 done or nothing to do, 1 rolled back or refused, 2 usage, metadata or AWS error`;
+exit: 0 done or nothing to do, 1 rolled back or refused, 2 usage, metadata or AWS error
+(130/143 when interrupted: rerun to resume)`;
 
 class UsageError extends Error {}
 
@@ -70,9 +71,19 @@ async function main(argv) {
   // Appended line by line, synchronously: a driver killed mid-step leaves every event before it.
   const log = a.log ? (event) => fs.appendFileSync(a.log, `${JSON.stringify(event)}\n`) : () => {};
   const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds };
+  // Interrupted (Ctrl-C, a CI job cancelled): the parameters are the state, so say how to go on.
+  let current;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      log({ time: new Date().toISOString(), event: 'done', stack: current, result: 'interrupted', signal });
+      console.error(`release: ${signal}: stopped; the release stays where it is: rerun to resume, or --abort to roll back`);
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
   const readOnly = a.status || a.dryRun;
   let worst = EXIT.ok;
   for (const stackName of a.stacks) {
+    current = stackName;
     const driver = new Driver({ stackName, clients, log, options });
     let code;
     try {

@@ -11,6 +11,10 @@ const { Stack, UpdateFailedError, describeValues } = require('./stack');
 
 const EXIT = { ok: 0, rolledBack: 1, refused: 1, usage: 2 };
 
+// DescribeStacks while an update runs: every second, so the measured rollback-to-UPDATE_COMPLETE time is
+// within a second (a parameter update takes seconds; moto's is synchronous).
+const STACK_POLL_MS = 1000;
+
 // A step whose window never gathers enough requests is rolled back after this many bakes of holding:
 // it can never be shown healthy, and leaving part of the traffic on an unjudged version is no end state.
 const HOLD_LIMIT_BAKES = 3;
@@ -42,7 +46,7 @@ class Driver {
   // options: { releaseId, pollSeconds, bakeSeconds, stackPollMs }
   constructor({ stackName, clients, clock = realClock, out = console.log, log = () => {}, options = {} }) {
     Object.assign(this, { stackName, clients, clock, out, emit: log, options });
-    this.stack = new Stack({ cfn: clients.cfn, name: stackName, clock, out, pollMs: options.stackPollMs ?? 2000 });
+    this.stack = new Stack({ cfn: clients.cfn, name: stackName, clock, out, pollMs: options.stackPollMs ?? STACK_POLL_MS });
   }
 
   say(line) { this.out(`${this.stackName} ${this.r ? `${this.r.id}: ` : ''}${line}`); }

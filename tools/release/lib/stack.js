@@ -18,7 +18,7 @@ const BUSY_RETRIES = 5;
 
 class Stack {
   // cfn: a CloudFormationClient (or a fake with send); clock: { now() ms, sleep(ms) }; out(line).
-  constructor({ cfn, name, clock, out = () => {}, pollMs = 2000 }) {
+  constructor({ cfn, name, clock, out = () => {}, pollMs = 1000 }) {
     Object.assign(this, { cfn, name, clock, out, pollMs });
   }
 

@@ -5,7 +5,8 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const http = require('http');
+const { spawn, spawnSync } = require('child_process');
 
 const BIN = path.join(__dirname, '..', 'bin', 'release.js');
 
@@ -53,5 +54,25 @@ test('an AWS error (nothing listening at AWS_ENDPOINT_URL) exits 2 naming the st
   assert.match(r.err, /^release: stack Prod-Web: /);
   const events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual([events.at(-1).event, events.at(-1).stack, events.at(-1).result], ['done', 'Prod-Web', 'error']);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('interrupted (SIGINT) mid-call: exit 130, a hint to rerun, and an "interrupted" event', async () => {
+  // An endpoint on loopback that never answers: the driver is inside its first AWS call.
+  const server = http.createServer(() => {});
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-cli-'));
+  const log = path.join(dir, 'events.jsonl');
+  const env = { ...process.env, NODE_NO_WARNINGS: '1', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: `http://127.0.0.1:${server.address().port}`, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+  const child = spawn(process.execPath, [BIN, '--stack', 'Prod-Web', '--log', log], { env });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  server.once('request', () => child.kill('SIGINT'));
+  const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+  server.closeAllConnections(); server.close();
+  assert.equal(code, 130);
+  assert.match(err, /release: SIGINT: stopped; the release stays where it is: rerun to resume, or --abort to roll back/);
+  const events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual([events.at(-1).event, events.at(-1).stack, events.at(-1).result], ['done', 'Prod-Web', 'interrupted']);
   fs.rmSync(dir, { recursive: true });
 });
