@@ -8,6 +8,9 @@ const path = require('path');
 const http = require('http');
 const { spawn, spawnSync } = require('child_process');
 
+const { parse, runStacks, UsageError } = require('../lib/cli');
+const { EXIT } = require('../lib/driver');
+
 const BIN = path.join(__dirname, '..', 'bin', 'release.js');
 
 function cli(args, env = {}) {
@@ -75,4 +78,27 @@ test('interrupted (SIGINT) mid-call: exit 130, a hint to rerun, and an "interrup
   const events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual([events.at(-1).event, events.at(-1).stack, events.at(-1).result], ['done', 'Prod-Web', 'interrupted']);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('parse: the options, the region from AWS_REGION or AWS_DEFAULT_REGION, --region first', () => {
+  assert.deepEqual(parse(['--stack', 'A', '--stack', 'B', '--log', 'f.jsonl', '--poll-seconds', '2', '--bake-seconds', '0'], { AWS_REGION: 'eu-west-1' }),
+    { stacks: ['A', 'B'], log: 'f.jsonl', pollSeconds: 2, bakeSeconds: 0, region: 'eu-west-1' });
+  assert.equal(parse(['--stack', 'A'], { AWS_DEFAULT_REGION: 'us-east-1' }).region, 'us-east-1');
+  assert.equal(parse(['--stack', 'A', '--region', 'ap-south-1'], { AWS_REGION: 'eu-west-1' }).region, 'ap-south-1');
+  assert.deepEqual(parse(['--stack', 'A', '--release', 'r1', '--abort'], { AWS_REGION: 'x' }), { stacks: ['A'], releaseId: 'r1', abort: true, region: 'x' });
+  assert.throws(() => parse(['--stack', '--status'], {}), UsageError);
+});
+
+test('runStacks: a release stops at the first stack not done; status, dry run and abort go through all', async () => {
+  const codes = { A: EXIT.ok, B: EXIT.rolledBack, C: EXIT.ok };
+  const walk = async (a) => { const seen = []; const worst = await runStacks(a, async (s) => { seen.push(s); return codes[s]; }, () => {}); return [worst, seen]; };
+  const stacks = ['A', 'B', 'C'];
+  assert.deepEqual(await walk({ stacks }), [EXIT.rolledBack, ['A', 'B']]);
+  assert.deepEqual(await walk({ stacks, abort: true }), [EXIT.rolledBack, ['A', 'B', 'C']]);
+  assert.deepEqual(await walk({ stacks, status: true }), [EXIT.rolledBack, ['A', 'B', 'C']]);
+  assert.deepEqual(await walk({ stacks: ['A', 'C'] }), [EXIT.ok, ['A', 'C']]);
+  const errors = [];
+  const worst = await runStacks({ stacks: ['A', 'C'] }, async (s) => { if (s === 'A') throw new Error('boom'); return EXIT.ok; }, (s, e) => errors.push([s, e.message]));
+  assert.equal(worst, EXIT.usage);
+  assert.deepEqual(errors, [['A', 'boom']]);
 });
