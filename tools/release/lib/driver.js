@@ -7,7 +7,7 @@ const { DescribeTargetHealthCommand } = require('@aws-sdk/client-elastic-load-ba
 const { judge, describe } = require('./analysis');
 const { MetadataError, validate, colorsOf, phase, transitions, rollbackRemainder, toParameters, remaining } = require('./plan');
 const { buildQuery, series, sample } = require('./metrics');
-const { Stack, UpdateFailedError, describeValues } = require('./stack');
+const { Stack, UpdateFailedError, UPDATABLE, describeValues } = require('./stack');
 
 const EXIT = { ok: 0, rolledBack: 1, refused: 1, usage: 2 };
 
@@ -59,7 +59,11 @@ class Driver {
   async load() {
     const st = await this.stack.waitStable();
     this.use(pickRelease(this.stackName, await this.stack.releases(), this.options.releaseId));
-    return this.phaseOf(st);
+    const ph = this.phaseOf(st);
+    if (!UPDATABLE.includes(st.StackStatus) && !['done', 'rolled-back'].includes(ph.name)) {
+      throw new MetadataError(`stack ${this.stackName} is ${st.StackStatus}${st.StackStatusReason ? ` (${st.StackStatusReason})` : ''}: UpdateStack cannot run on it; fix the stack first`);
+    }
+    return ph;
   }
 
   use(release) {

@@ -13,6 +13,10 @@ const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO
 
 const inProgress = (status) => status.endsWith('_IN_PROGRESS');
 
+// The stack statuses UpdateStack accepts. Any other final one (UPDATE_ROLLBACK_FAILED, ROLLBACK_COMPLETE
+// after a failed create, DELETE_*) needs a human first: found before any change, not at a rollback.
+const UPDATABLE = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE'];
+
 // How many times an UpdateStack rejected because another update got in first is retried.
 const BUSY_RETRIES = 5;
 
@@ -140,4 +144,4 @@ class Stack {
 
 const describeValues = (values) => Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ');
 
-module.exports = { Stack, UpdateFailedError, CAPABILITIES, describeValues };
+module.exports = { Stack, UpdateFailedError, CAPABILITIES, UPDATABLE, describeValues };

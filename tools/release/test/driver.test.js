@@ -528,3 +528,18 @@ test('killed at every point of a rollback, a new driver always ends rolled back 
     assert.deepEqual(w.params, { FleetsBlueWeight: '100', FleetsGreenWeight: '0', FleetsServing: 'blue', FleetsReleaseStatus: RB, OtherParam: 'keep' }, `kill at ${k}`);
   }
 });
+
+test('a stack UpdateStack cannot act on (UPDATE_ROLLBACK_FAILED) is refused with its status before any change', async () => {
+  const { w } = setup({ state: { blue: 75, green: 25, serving: 'both' } });
+  w.status = 'UPDATE_ROLLBACK_FAILED';
+  const { code, text } = await drive(w);
+  assert.equal(code, EXIT.usage);
+  assert.match(text, /^error: stack Prod-Web is UPDATE_ROLLBACK_FAILED: UpdateStack cannot run on it; fix the stack first$/);
+  assert.equal(w.calls.length, 0);
+  // reading it is fine
+  assert.equal((await drive(w, { mode: { status: true } })).code, EXIT.ok);
+  // and a done release is still reported done
+  const done = setup({ state: { blue: 0, green: 100, serving: 'green', status: DONE } });
+  done.w.status = 'UPDATE_ROLLBACK_FAILED';
+  assert.equal((await drive(done.w)).code, EXIT.ok);
+});
