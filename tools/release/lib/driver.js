@@ -424,4 +424,4 @@ class Driver {
 
 const iso = (ms) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-module.exports = { Driver, EXIT, HOLD_LIMIT_BAKES, pickRelease, realClock };
+module.exports = { Driver, EXIT, HOLD_LIMIT_BAKES };

@@ -88,10 +88,4 @@ function sample(points, until = Infinity) {
   return { requests, errors, p99Seconds: p99 };
 }
 
-// Both sides' samples of the whole window.
-function samples(kind, results) {
-  const s = series(kind, results);
-  return { canary: sample(s.canary), baseline: sample(s.baseline) };
-}
-
-module.exports = { PERIOD, dimensionFromArn, buildQuery, series, sample, samples };
+module.exports = { PERIOD, dimensionFromArn, buildQuery, series, sample };

@@ -162,4 +162,4 @@ function remaining(r, ph) {
   return out;
 }
 
-module.exports = { MetadataError, validate, colorsOf, readState, newShare, phase, transitions, rollbackRemainder, toParameters, remaining };
+module.exports = { MetadataError, validate, colorsOf, phase, transitions, rollbackRemainder, toParameters, remaining };

@@ -543,3 +543,25 @@ test('a stack UpdateStack cannot act on (UPDATE_ROLLBACK_FAILED) is refused with
   done.w.status = 'UPDATE_ROLLBACK_FAILED';
   assert.equal((await drive(done.w)).code, EXIT.ok);
 });
+
+test('an alarm going to ALARM at any moment of a bake is acted on within one poll', async () => {
+  for (let offset = 1000; offset < 300000; offset += 7000) {
+    const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+    const alarmAt = T0 + offset;
+    w.alarms['Prod-Web-GreenLatency'] = (t) => (t >= alarmAt ? { state: 'ALARM', since: alarmAt } : { state: 'OK', since: T0 - 1 });
+    const { code, events } = await drive(w);
+    assert.equal(code, EXIT.rolledBack, `alarm at +${offset} ms`);
+    const called = w.calls[1].at;
+    assert.ok(called >= alarmAt && called - alarmAt <= 15000, `alarm at +${offset} ms: rollback called ${called - alarmAt} ms later`);
+    assert.equal(events.find((e) => e.event === 'rollback').sampleToCallSeconds, (called - alarmAt) / 1000);
+  }
+});
+
+test('a p99 above maxP99Seconds rolls back even with no baseline to compare', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  w.traffic.canary = steady(1000, 0, 2.5);
+  w.traffic.baseline = () => null;
+  const { code, events } = await drive(w);
+  assert.equal(code, EXIT.rolledBack);
+  assert.equal(events.find((e) => e.event === 'rollback').reason, 'p99 2.500 s > 2 s');
+});

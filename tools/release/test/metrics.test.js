@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { dimensionFromArn, buildQuery, series, sample, samples, PERIOD } = require('../lib/metrics');
+const { dimensionFromArn, buildQuery, series, sample, PERIOD } = require('../lib/metrics');
 const { ARN } = require('./fake-aws');
 
 test('dimension values from ARNs: targetgroup/<name>/<id> and app/<name>/<id>', () => {
@@ -38,6 +38,8 @@ test('api-canary queries: Lambda namespace, FunctionName, Invocations, Errors, p
     ['b_req', 'AWS/Lambda', 'Invocations', 'Sum', 'Stable-1'], ['b_err', 'AWS/Lambda', 'Errors', 'Sum', 'Stable-1'], ['b_p99', 'AWS/Lambda', 'Duration', 'p99', 'Stable-1']]);
 });
 
+// Both sides' samples of a whole window, as the driver judges them.
+const samples = (kind, results) => { const s = series(kind, results); return { canary: sample(s.canary), baseline: sample(s.baseline) }; };
 const t = (m) => new Date(Date.UTC(2026, 11, 7, 6, m));
 const res = (Id, pts) => ({ Id, Timestamps: pts.map(([m]) => t(m)), Values: pts.map(([, v]) => v), StatusCode: 'Complete' });
 
