@@ -92,12 +92,7 @@ function newShare(r, s) { return r.kind === 'blue-green' ? s[`${colorsOf(r).neu}
 function phase(r, params) {
   const s = readState(r, params);
   const isFinal = Object.keys(r.final).every((k) => String(r.final[k]) === String(s[k]));
-  if (s.status === `rolled-back:${r.id}`) {
-    const incomplete = r.kind === 'blue-green'
-      ? s[`${colorsOf(r).neu}Weight`] !== 0 || s[`${colorsOf(r).old}Weight`] !== 100 || s.serving !== colorsOf(r).old
-      : s.percent !== 0;
-    return { name: 'rolled-back', state: s, incomplete };
-  }
+  if (s.status === `rolled-back:${r.id}`) return { name: 'rolled-back', state: s, incomplete: rollbackRemainder(r, s).length > 0 };
   if (isFinal) return { name: 'done', state: s };
   if (s.status === r.final.status) return { name: 'baked-final', state: s };
   const w = newShare(r, s);
