@@ -565,3 +565,24 @@ test('a p99 above maxP99Seconds rolls back even with no baseline to compare', as
   assert.equal(code, EXIT.rolledBack);
   assert.equal(events.find((e) => e.event === 'rollback').reason, 'p99 2.500 s > 2 s');
 });
+
+test('dry run: api-canary from its start, and a half-finished rollback', async () => {
+  const api = setup({ release: apiRelease() });
+  const a = await drive(api.w, { mode: { dryRun: true } });
+  assert.equal(a.code, EXIT.ok);
+  assert.deepEqual(a.lines, [
+    'Dev-Api dev-api-2026-12-07: api-canary not-started; percent=0 status=done:dev-api-2026-11-30',
+    'Dev-Api dev-api-2026-12-07: dry run: step 1/2, bake 300 s: UpdateStack ApiCanaryPercent=10',
+    'Dev-Api dev-api-2026-12-07: dry run: step 2/2, bake 300 s: UpdateStack ApiCanaryPercent=50',
+    'Dev-Api dev-api-2026-12-07: dry run: promote: UpdateStack ApiCanaryPercent=0 ApiReleaseStatus=done:dev-api-2026-12-07',
+  ]);
+  const half = setup({ state: { blue: 100, green: 0, serving: 'both', status: RB } });
+  const b = await drive(half.w, { mode: { dryRun: true } });
+  assert.deepEqual(b.lines.slice(0, 2), [
+    'Prod-Web prod-2026-12-07: blue-green rolled-back (a rollback call is still to make); blueWeight=100 greenWeight=0 serving=both status=rolled-back:prod-2026-12-07',
+    'Prod-Web prod-2026-12-07: dry run: rollback: UpdateStack FleetsServing=blue',
+  ]);
+  const done = setup({ state: { blue: 0, green: 100, serving: 'green', status: DONE } });
+  assert.match((await drive(done.w, { mode: { dryRun: true } })).text, /dry run: nothing to do/);
+  assert.equal(api.w.calls.length + half.w.calls.length + done.w.calls.length, 0);
+});
