@@ -115,8 +115,10 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         var groups = Resources("AWS::AutoScaling::AutoScalingGroup").ToDictionary(r => (r.Stack, r.Id.Contains("Green") ? "green" : "blue"), r => r.Resource["Properties"]!);
         groups[("Dev-Web", "green")]["MaxSize"]!.GetValue<string>().Should().Be("0");
         groups[("Dev-Web", "blue")]["MinSize"]!.GetValue<string>().Should().Be("1");
-        groups[("Prod-Web", "green")]["MinSize"]!.GetValue<string>().Should().Be("1", "the warm idle color keeps TrafficPlan.WarmCapacity servers");
-        groups[("Prod-Web", "blue")]["MinSize"]!.GetValue<string>().Should().Be("2");
+        // Prod reaches its plan by a release (tools/release): sizes follow the Serving parameter, whose default is the plan.
+        groups[("Prod-Web", "green")]["MinSize"]!.ToJsonString().Should().Be("""{"Fn::If":["FleetsGreenServes","2","1"]}""", "the warm idle color keeps TrafficPlan.WarmCapacity servers");
+        groups[("Prod-Web", "blue")]["MinSize"]!.ToJsonString().Should().Be("""{"Fn::If":["FleetsBlueServes","2","1"]}""");
+        app.Templates["Prod-Web"]["Parameters"]!["FleetsServing"]!["Default"]!.GetValue<string>().Should().Be("blue");
     }
 
     [Fact]
@@ -125,7 +127,11 @@ public class ReferenceAppTests(ReferenceAppFixture app)
         // Prod's business-hours schedule (minimum 4) belongs to the color with traffic only.
         var actions = Resources("AWS::AutoScaling::ScheduledAction").Where(r => r.Stack == "Prod-Web").ToList();
         actions.Should().NotBeEmpty();
-        actions.Should().OnlyContain(a => a.Id.Contains("Blue"), "green is idle and warm: it follows the traffic plan, not the schedules");
+        // Prod's release keeps both colors' schedules, each on while its color serves (the Serving parameter, default blue).
+        actions.Should().OnlyContain(a => a.Resource["Condition"]!.GetValue<string>() == (a.Id.Contains("Blue") ? "FleetsBlueServes" : "FleetsGreenServes"));
+        app.Templates["Prod-Web"]["Parameters"]!["FleetsServing"]!["Default"]!.GetValue<string>().Should().Be("blue", "green is idle and warm: its schedules are off");
+        var dev = Resources("AWS::AutoScaling::ScheduledAction").Where(r => r.Stack == "Dev-Web").ToList();
+        dev.Should().NotBeEmpty().And.OnlyContain(a => a.Id.Contains("Blue"), "dev's green is idle: it follows the traffic plan, not the schedules");
     }
 
     [Fact]

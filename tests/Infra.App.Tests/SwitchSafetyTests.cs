@@ -91,7 +91,9 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
         }
     }
 
-    private static readonly EnvironmentSettings Prod = Environments.Prod;
+    // The hand-stepped path: each step a template change (prod's own release moves parameters instead; see
+    // ReleaseDeclarationChangesNoResource and tools/release/e2e).
+    private static readonly EnvironmentSettings Prod = Environments.Prod with { Release = null };
     // Flips and canary steps start from a ready idle color (docs/blue-green.md: make it ready, then send it traffic).
     private static readonly EnvironmentSettings ProdReady = Prod with { Traffic = Prod.Traffic with { IdleCapacity = IdleCapacity.Ready } };
     private static EnvironmentSettings WithTraffic(TrafficColor active, int canary) => ProdReady with { Traffic = ProdReady.Traffic with { ActiveColor = active, CanaryPercent = canary } };
@@ -221,6 +223,21 @@ public class SwitchSafetyTests(SwitchSafetyTests.Fixture f) : IClassFixture<Swit
         foreach (var (name, settings) in steps.DistinctBy(s => s.Name))
             foreach (var file in f.Synth(name, settings).Values)
                 UpdatePolicyRules.Violations(JsonNode.Parse(File.ReadAllText(file))!.AsObject()).Should().BeEmpty($"{name}: {Path.GetFileName(file)}");
+    }
+
+    [Fact]
+    public void ReleaseDeclarationChangesNoResource()
+    {
+        // Prod's next release, to green: its pull request changes parameter defaults and the release metadata only.
+        // `cdk deploy` keeps the parameters' current values, so nothing moves until tools/release moves it.
+        var next = Environments.Prod with
+        {
+            Traffic = Environments.Prod.Traffic with { ActiveColor = TrafficColor.Green },
+            Release = Environments.Prod.Release! with { Id = "prod-next" },
+        };
+        var changes = f.Diff("release-now", Environments.Prod, "release-next", next);
+        changes.Where(c => c.Kind != "updated" || c.ChangedProperties.Length > 0)
+            .Should().BeEmpty("a release declaration must not change what any resource is; the driver moves the parameters");
     }
 
     [Fact]

@@ -15,6 +15,12 @@ public sealed record ApiSettings
     /// <summary>Where the stage canary stands: none, started at a percent, promoted or rolled back.</summary>
     public CanaryRelease Release { get; init; } = CanaryRelease.None;
 
+    /// <summary>
+    /// Promote the canary backend by a release that runs itself (tools/release; docs/progressive-delivery.md) instead of
+    /// <see cref="Release"/> steps. Null: none.
+    /// </summary>
+    public Infra.Constructs.Releases.ProgressiveRelease? Progressive { get; init; }
+
     /// <summary>Backend serving the stage (see <see cref="Backends"/>).</summary>
     public string StableBackend { get; init; } = "original";
 

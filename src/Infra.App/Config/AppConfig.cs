@@ -1,5 +1,6 @@
 using System.Globalization;
 using Infra.Constructs.Deployment;
+using Infra.Constructs.Releases;
 using Infra.Constructs.Serverless;
 
 namespace Infra.App.Config;
@@ -8,7 +9,9 @@ namespace Infra.App.Config;
 /// Reads the CDK context (<c>-c key=value</c>) into the environments to synthesize. Keys: <c>env</c>
 /// (a name or <c>all</c>; default all), <c>account</c>, <c>region</c>, and traffic overrides for
 /// rehearsals: <c>activeColor</c>, <c>canaryPercent</c>, <c>idleCapacity</c>, and for the sample API's
-/// stage canary: <c>apiRelease</c> (none, started, promoted, rolledBack) and <c>apiCanaryPercent</c>.
+/// stage canary: <c>apiRelease</c> (none, started, promoted, rolledBack) and <c>apiCanaryPercent</c>;
+/// <c>release=ID</c> and <c>apiReleaseId=ID</c> declare a release that runs itself (tools/release) under that id
+/// for the web fleets and the sample API (the environment's own steps and gates, else the library's).
 /// Test-only: <c>e2e=moto</c> selects the <see cref="EmulatorProfile"/> (tools/e2e/run; never for AWS).
 /// <c>githubRepository</c> (and optionally <c>githubOidcProviderArn</c>) adds the <c>Ci-Identity</c> stack
 /// (<see cref="CiIdentity"/>).
@@ -16,7 +19,7 @@ namespace Infra.App.Config;
 public static class AppConfig
 {
     /// <summary>Context keys the app understands.</summary>
-    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", EmulatorProfile.ContextKey, "githubRepository", "githubOidcProviderArn"];
+    public static readonly string[] Keys = ["env", "account", "region", "activeColor", "canaryPercent", "idleCapacity", "apiRelease", "apiCanaryPercent", "release", "apiReleaseId", EmulatorProfile.ContextKey, "githubRepository", "githubOidcProviderArn"];
 
     /// <summary>Selects and adjusts environments. <paramref name="context"/> returns null for unset keys.</summary>
     public static IReadOnlyList<EnvironmentSettings> Select(Func<string, object?> context, IReadOnlyDictionary<string, EnvironmentSettings>? environments = null)
@@ -52,6 +55,8 @@ public static class AppConfig
                 ? i : throw new ConfigException($"Invalid -c idleCapacity={idleText}. Valid: scaleToZero, warm, ready.");
 
         var apiRelease = ApiRelease(Text(context, "apiRelease"), Text(context, "apiCanaryPercent"));
+        var releaseId = Text(context, "release");
+        var apiReleaseId = Text(context, "apiReleaseId");
         var emulator = EmulatorProfile.Parse(Text(context, EmulatorProfile.ContextKey));
 
         var adjusted = selected.Select(s => s with
@@ -65,6 +70,10 @@ public static class AppConfig
                 IdleCapacity = idle ?? s.Traffic.IdleCapacity,
             },
             Api = apiRelease is null ? s.Api : s.Api with { Release = apiRelease(s) },
+            Release = releaseId is null ? s.Release : (s.Release ?? new ProgressiveRelease { Id = releaseId }) with { Id = releaseId },
+        }).Select(s => apiReleaseId is null ? s : s with
+        {
+            Api = s.Api with { Progressive = (s.Api.Progressive ?? new ProgressiveRelease { Id = apiReleaseId }) with { Id = apiReleaseId } },
         });
         return emulator is null ? adjusted.ToList() : adjusted.Select(emulator.Apply).ToList();
     }

@@ -35,6 +35,11 @@ public sealed record EnvironmentSettings
     public DomainSettings? Domain { get; init; }
     /// <summary>Blue/green and canary weights: the deployment switch.</summary>
     public TrafficPlan Traffic { get; init; } = new();
+    /// <summary>
+    /// Reach <see cref="Traffic"/> by a release that runs itself (tools/release, docs/progressive-delivery.md): its id,
+    /// steps, bake time and gates. Null: a deploy applies <see cref="Traffic"/> at once.
+    /// </summary>
+    public Infra.Constructs.Releases.ProgressiveRelease? Release { get; init; }
     /// <summary>CodeDeploy in-place configuration per fleet. Default: the library's (<c>RollingConfig.OneAtATime</c>).</summary>
     public RollingConfig? Rolling { get; init; }
     /// <summary>Scheduled capacity changes.</summary>

@@ -3,6 +3,7 @@ using Infra.Constructs.Compute;
 using Infra.Constructs.Deployment;
 using Infra.Constructs.Dns;
 using Infra.Constructs.Monitoring;
+using Infra.Constructs.Releases;
 using Infra.Constructs.Serverless;
 
 namespace Infra.App.Config;
@@ -55,6 +56,15 @@ public static class Environments
         // Prod-Web (docs/domain.md); ZoneSource.Import with your zone's id uses a zone you already have.
         Domain = new DomainSettings("app.example.com", "example.com", HostedZoneSource.Create),
         Traffic = new TrafficPlan { ActiveColor = TrafficColor.Blue, CanaryPercent = 0, IdleCapacity = IdleCapacity.Warm },
+        // Traffic is reached by a release that runs itself: to ship on green, set ActiveColor = Green and a new Id in
+        // one pull request; after `cdk deploy`, tools/release walks 5 -> 25 -> 50 -> 100 % (docs/progressive-delivery.md).
+        Release = new ProgressiveRelease
+        {
+            Id = "prod-2026-12-07",
+            Steps = [5, 25, 50, 100],
+            BakeTime = Duration.Minutes(10),
+            Gates = new ReleaseGates { MaxP99 = Duration.Seconds(2), MinRequests = 200 },
+        },
         Schedules =
         [
             new FleetSchedule { Name = "business-hours", Cron = "0 6 * * MON-FRI", TimeZone = "UTC", MinCapacity = 4 },

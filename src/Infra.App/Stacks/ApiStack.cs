@@ -53,7 +53,8 @@ public sealed class ApiStack : Stack
             Backends = new Dictionary<string, IFunction> { ["original"] = Original.Alias, ["canary"] = Canary.Alias },
             StableBackend = api.StableBackend,
             Canary = new StageCanary { Backend = api.CanaryBackend },
-            Release = api.Release,
+            Release = api.Progressive is null ? api.Release : null,
+            Progressive = api.Progressive,
             ThrottlingRateLimit = api.ThrottlingRateLimit,
             ThrottlingBurstLimit = api.ThrottlingBurstLimit,
             CreateCloudWatchRole = ownsApiGatewayAccount,
@@ -63,10 +64,13 @@ public sealed class ApiStack : Stack
             Authorization = api.Authorization,
         });
 
+        // A release step fails when the canary alias's own alarms fire.
+        foreach (var alarm in AliasDeployments[1].Alarms) Api.AddReleaseAlarm(alarm);
+
         Output("Url", Api.Url, "Root of the stage (GET answers with the backend's text)");
         Output("StageName", Api.StageName, "Stage carrying the canary");
         Output("RestApiId", Api.Api.RestApiId, "REST API id (aws apigateway get-stage --rest-api-id ...)");
-        Output("Release", api.Release.ToString(), "Canary release step in effect");
+        Output("Release", api.Progressive is { } p ? $"Progressive({p.Id})" : api.Release.ToString(), "Canary release step in effect");
         Output("StageBackend", Api.StageBackend, "Backend serving the stage's (non-canary) requests");
         Output("CodeDeployApplication", application.ApplicationName, "CodeDeploy application of the alias traffic shifting");
     }

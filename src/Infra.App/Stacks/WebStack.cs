@@ -77,6 +77,7 @@ public sealed class WebStack : Stack
         {
             LoadBalancer = LoadBalancer,
             Traffic = settings.Traffic,
+            Release = settings.Release,
             // A color's image: its explicit AMI id, else the one recorded for the region (Config/images.json), else
             // the public latest parameter (warned about below).
             Blue = p => p with { AmiId = settings.Images.Blue, AmiIdsByRegion = ImageRecord.For(settings, "blue") },
@@ -119,6 +120,13 @@ public sealed class WebStack : Stack
             NatGatewayIds = WebMonitoring.NatGatewayIdsOf(vpc),
             Thresholds = monitoring.Thresholds,
         });
+
+        // A release step fails when the new color's own alarms fire (with monitoring on; the metric analysis runs either way).
+        foreach (var color in new[] { TrafficColor.Blue, TrafficColor.Green })
+        {
+            if (Monitoring?.AlarmsOf(Fleets.FleetOf(color)) is { } alarms)
+                foreach (var alarm in alarms.All) Fleets.AddReleaseAlarm(color, alarm);
+        }
 
         var application = new ServerApplication(this, "CodeDeployApp", new ServerApplicationProps { ApplicationName = $"{settings.Name}-web" });
         var revisions = new RevisionBucket(this, "Revisions", new RevisionBucketProps { ServerAccessLogsBucket = LoadBalancer.AccessLogBucket });

@@ -20,4 +20,13 @@ public sealed record BlueGreenFleetsProps
 
     /// <summary>Where traffic goes. Default: all to blue, green kept warm.</summary>
     public TrafficPlan? Traffic { get; init; }
+
+    /// <summary>
+    /// Reach <see cref="Traffic"/> by a release that runs itself: the weights and which colors run at production
+    /// capacity become stack parameters whose defaults are <see cref="Traffic"/> (the declared final state), a
+    /// <c>cdk deploy</c> keeps their current values, and <c>tools/release</c> walks the steps, gated by the new
+    /// color's alarms and metrics (docs/progressive-delivery.md). <see cref="TrafficPlan.CanaryPercent"/> must be 0:
+    /// the steps set the share. Default: none (a <c>cdk deploy</c> applies <see cref="Traffic"/> at once).
+    /// </summary>
+    public Releases.ProgressiveRelease? Release { get; init; }
 }

@@ -83,6 +83,12 @@ public sealed partial class CanaryRestApi : Construct
     /// <summary>The release phase in effect.</summary>
     public CanaryRelease Release { get; }
 
+    /// <summary>The release that runs itself to promote the canary (<see cref="CanaryRestApiProps.Progressive"/>), resolved; or null.</summary>
+    public Releases.ReleaseSettings? Progressive { get; }
+
+    /// <summary>The stack parameters that release moves; null without one.</summary>
+    public CanaryReleaseParameters? Parameters { get; }
+
     /// <summary>Key of the backend that serves the stage in this phase (the canary's after promotion).</summary>
     public string StageBackend { get; }
 
@@ -113,6 +119,7 @@ public sealed partial class CanaryRestApi : Construct
         var (apiName, stageName, backendVariable) = (settings.ApiName, settings.StageName, settings.BackendVariable);
         StageName = stageName;
         var backends = props.Backends;
+        _backends = backends;
         var (stable, canaryBackend) = (settings.StableBackend, settings.CanaryBackend);
         var (variables, overrides, release) = (settings.StageVariables, settings.CanaryOverrides, settings.Release);
         Release = release;
@@ -129,7 +136,9 @@ public sealed partial class CanaryRestApi : Construct
         var stageVars = new Dictionary<string, string>(variables, StringComparer.Ordinal) { [backendVariable] = backends[stable].FunctionArn };
         var canaryVars = new Dictionary<string, string>(stageVars, StringComparer.Ordinal) { [backendVariable] = backends[canaryBackend].FunctionArn };
         foreach (var (name, value) in overrides) canaryVars[name] = value;
-        var promoted = release.Phase == CanaryPhase.Promoted;
+        // With a release that runs itself, the template declares the promoted state (the parameters' defaults).
+        var progressive = settings.Progressive;
+        var promoted = release.Phase == CanaryPhase.Promoted || progressive is not null;
         StageBackend = promoted ? canaryBackend : stable;
         StageVariables = promoted ? canaryVars : stageVars;
         // Started: the canary's view. Otherwise cleared: a copy of the stage's own variables.
@@ -173,7 +182,7 @@ public sealed partial class CanaryRestApi : Construct
 
         // Set on the stage only: CDK copies DeployOptions.Description to the deployment, which a
         // release step must not touch.
-        CfnStage.Description = $"Release: {release}";
+        CfnStage.Description = progressive is null ? $"Release: {release}" : $"Release {progressive.Id}: progressive (tools/release)";
         CfnStage.CanarySetting = new CfnStage.CanarySettingProperty
         {
             DeploymentId = Deployment.DeploymentId,
@@ -181,6 +190,11 @@ public sealed partial class CanaryRestApi : Construct
             StageVariableOverrides = CanaryStageVariables.ToDictionary(kv => kv.Key, kv => kv.Value),
             UseStageCache = release.IsActive && useStageCache,
         };
+        if (progressive is not null)
+        {
+            Progressive = progressive;
+            Parameters = ParameterizeCanary(progressive, stageVars, canaryVars, useStageCache);
+        }
 
         // API Gateway writes canary access logs to "<access log group>/Canary" and execution logs to
         // fixed names, creating the groups without retention if they are missing: create them first.
@@ -244,6 +258,8 @@ public sealed partial class CanaryRestApi : Construct
     }
 
     /// <summary>One JSON object per request; the canary's requests go to the <c>/Canary</c> group in the same format.</summary>
+    private readonly IReadOnlyDictionary<string, IFunction> _backends;
+
     private static string AccessLogJson() => JsonSerializer.Serialize(new Dictionary<string, string>
     {
         ["requestId"] = AccessLogField.ContextRequestId(),

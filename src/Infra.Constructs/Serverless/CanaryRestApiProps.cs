@@ -49,6 +49,15 @@ public sealed record CanaryRestApiProps
     /// <summary>Where the canary is in its lifecycle. Default: <see cref="CanaryRelease.None"/>.</summary>
     public CanaryRelease? Release { get; init; }
 
+    /// <summary>
+    /// Promote <see cref="Canary"/> by a release that runs itself: the canary's share and whether it was promoted
+    /// become stack parameters whose defaults are the promoted state, a <c>cdk deploy</c> keeps their current
+    /// values, and <c>tools/release</c> walks the steps gated by the canary function's metrics and the alarms added
+    /// with <see cref="CanaryRestApi.AddReleaseAlarm"/> (docs/progressive-delivery.md). Needs <see cref="Canary"/>;
+    /// <see cref="Release"/> must be unset, None or Promoted. Default: none.
+    /// </summary>
+    public Releases.ProgressiveRelease? Progressive { get; init; }
+
     /// <summary>Steady-state requests per second for the whole stage (greater than 0, at most 10000). Default: 100.</summary>
     public double? ThrottlingRateLimit { get; init; }
 

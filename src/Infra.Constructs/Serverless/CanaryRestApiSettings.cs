@@ -39,6 +39,9 @@ public sealed partial record CanaryRestApiSettings
     /// <summary>Where the canary release stands.</summary>
     public required CanaryRelease Release { get; init; }
 
+    /// <summary>The release that runs itself to promote the canary, or null.</summary>
+    public Releases.ReleaseSettings? Progressive { get; init; }
+
     /// <summary>Requests per second the stage accepts.</summary>
     public required double ThrottlingRateLimit { get; init; }
 
@@ -153,6 +156,18 @@ public sealed partial record CanaryRestApiSettings
             check.Reject(nameof(props.Canary), "(same backend and stage variables as the stage)",
                 $"a canary whose Backend or StageVariableOverrides differ from the stage's when Release is {release}: {Nothing(release.Phase)}");
 
+        var progressive = Releases.ReleaseSettings.Resolve(props.Progressive, check, nameof(props.Progressive),
+            new Releases.ReleaseSettings.StepRules(ReleaseDefaults.ApiSteps, WholePercents: false, EndsAtAll: false));
+        if (progressive is not null)
+        {
+            if (props.Release is { Phase: not (CanaryPhase.None or CanaryPhase.Promoted) })
+                check.Reject(nameof(props.Release), props.Release, "unset, None or Promoted with Progressive (the release's steps set the canary's share)");
+            if (canary is null)
+                check.Reject(nameof(props.Canary), null, "a StageCanary with Progressive: the release promotes it");
+            else if (!differs)
+                check.Reject(nameof(props.Canary), "(same backend and stage variables as the stage)", "a canary whose Backend or StageVariableOverrides differ from the stage's with Progressive");
+        }
+
         var rate = props.ThrottlingRateLimit ?? ApiGatewayDefaults.ThrottlingRateLimit;
         if (double.IsNaN(rate) || rate <= 0 || rate > ApiGatewayDefaults.MaxThrottlingRateLimit)
             check.Reject(nameof(props.ThrottlingRateLimit), rate, $"requests per second greater than 0 and at most {ApiGatewayDefaults.MaxThrottlingRateLimit} (API Gateway's account limit)");
@@ -201,6 +216,7 @@ public sealed partial record CanaryRestApiSettings
             StageVariables = variables,
             CanaryOverrides = overrides,
             Release = release,
+            Progressive = progressive,
             ThrottlingRateLimit = rate,
             ThrottlingBurstLimit = burst,
             CacheClusterSizeGb = cacheSize,

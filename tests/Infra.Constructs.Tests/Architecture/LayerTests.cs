@@ -19,7 +19,7 @@ public class LayerTests
     /// <summary>The layers, lowest first, by namespace under <c>Infra.Constructs</c>.</summary>
     public static readonly IReadOnlyList<string[]> Layers =
     [
-        ["Validation", "Defaults", "Guardrails"],      // foundation: checks, defaults, the secret guard
+        ["Validation", "Defaults", "Guardrails", "Releases"], // foundation: checks, defaults, the secret guard, release declarations
         ["Security"],                                  // keys, trust, groups, web ACLs: used by every resource
         ["Network", "Secrets", "Dns", "Storage"],      // platform: the VPC, the app secret, the zone, buckets
         ["Compute", "LoadBalancing", "Serverless", "Images"], // workloads: servers, the load balancer, the API, the servers' images

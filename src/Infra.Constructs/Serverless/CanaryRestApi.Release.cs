@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Amazon.CDK;
+using Amazon.CDK.AWS.APIGateway;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.Lambda;
+using Constructs;
+using Infra.Constructs.Releases;
+using Infra.Constructs.Validation;
+
+namespace Infra.Constructs.Serverless;
+
+public sealed partial class CanaryRestApi
+{
+    /// <summary>
+    /// Adds an alarm that fails a release step when it fires (the canary function's own alarms, such as an
+    /// <see cref="AliasDeployment"/>'s). Only alarms of this stack; an alarm added twice counts once. Does nothing to
+    /// the template without <see cref="CanaryRestApiProps.Progressive"/>.
+    /// </summary>
+    public void AddReleaseAlarm(IAlarm alarm)
+    {
+        ArgumentNullException.ThrowIfNull(alarm);
+        if (alarm.Node.DefaultChild is not CfnElement || Stack.Of(alarm) != Stack.Of(this))
+            throw new PropChecks(this, nameof(CanaryRestApi)).Fail("release alarm", alarm.Node.Path, "an alarm created in the same stack (the release reads it by its logical id)");
+        if (!_releaseAlarms.Contains(alarm)) _releaseAlarms.Add(alarm);
+    }
+
+    private readonly List<IAlarm> _releaseAlarms = [];
+
+    /// <summary>
+    /// The canary's share and the release's status as parameters whose defaults are the promoted state: the stage
+    /// serves the canary's variables when the status is this release's done:&lt;id&gt;, the stable ones otherwise
+    /// (an older release's value, or rolled-back:&lt;id&gt;). The canary keeps its own variables throughout; at 0 % no
+    /// request reaches it.
+    /// </summary>
+    private CanaryReleaseParameters ParameterizeCanary(ReleaseSettings release, IReadOnlyDictionary<string, string> stableVars,
+        IReadOnlyDictionary<string, string> canaryVars, bool useStageCache)
+    {
+        var prefix = NonAlphanumeric().Replace(Node.Id, "");
+        var percent = new CfnParameter(this, "CanaryPercent", new CfnParameterProps
+        {
+            Type = "Number",
+            MinValue = 0,
+            MaxValue = 100,
+            Default = 0,
+            Description = $"Percent of {Node.Path}'s requests its stage canary gets. Moved by tools/release; the default is the declared final state (promoted).",
+        });
+        percent.OverrideLogicalId(prefix + "CanaryPercent");
+        var status = new CfnParameter(this, "ReleaseStatus", new CfnParameterProps
+        {
+            Type = "String",
+            AllowedPattern = "^(done|rolled-back):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+            Default = release.DoneStatus,
+            Description = $"Where the last release of {Node.Path} ended: done:<id> (canary promoted) or rolled-back:<id>. Written by tools/release.",
+        });
+        status.OverrideLogicalId(prefix + "ReleaseStatus");
+        var promoted = new CfnCondition(this, "Promoted", new CfnConditionProps { Expression = Fn.ConditionEquals(status.ValueAsString, release.DoneStatus) });
+        promoted.OverrideLogicalId(prefix + "Promoted");
+        _ = new CfnOutput(this, "ReleaseStatusOutput", new CfnOutputProps { Value = status.ValueAsString, Description = "Where the last release ended (tools/release)" });
+
+        // Plain Fn::If JSON (the condition's logical id is fixed above): jsii cannot pass an intrinsic through an untyped value.
+        CfnStage.AddPropertyOverride("Variables", new Dictionary<string, object> { ["Fn::If"] = new object[] { prefix + "Promoted", ToMap(canaryVars), ToMap(stableVars) } });
+        CfnStage.CanarySetting = new CfnStage.CanarySettingProperty
+        {
+            DeploymentId = Deployment.DeploymentId,
+            PercentTraffic = percent.ValueAsNumber,
+            StageVariableOverrides = ToMap(canaryVars),
+            UseStageCache = useStageCache,
+        };
+
+        var stack = Stack.Of(this);
+        IDictionary<string, object> Function(IFunction backend, IEnumerable<IAlarm> alarms)
+        {
+            // Lambda publishes per function name: an alias or a version is measured through its function.
+            var function = backend switch { IAlias a => a.Version.Lambda, IVersion v => v.Lambda, _ => backend };
+            var entry = new Dictionary<string, object> { ["alarms"] = alarms.Select(a => (object)stack.GetLogicalId((CfnElement)a.Node.DefaultChild!)).ToArray() };
+            if (function.Node.DefaultChild is CfnElement element && Stack.Of(function) == stack)
+                entry["function"] = stack.GetLogicalId(element);
+            else
+                entry["functionName"] = function.FunctionName;
+            return entry;
+        }
+        ReleaseMetadata.Add(this, () =>
+        {
+            var entry = release.ToMetadata("api-canary", Node.Path);
+            entry["parameters"] = new Dictionary<string, object> { ["percent"] = percent.LogicalId, ["status"] = status.LogicalId };
+            entry["final"] = new Dictionary<string, object> { ["percent"] = 0, ["status"] = release.DoneStatus };
+            entry["restApi"] = stack.GetLogicalId((CfnElement)Api.Node.DefaultChild!);
+            entry["stage"] = StageName;
+            entry["stable"] = Function(_backends[Settings.StableBackend], []);
+            entry["canary"] = Function(_backends[Settings.CanaryBackend], _releaseAlarms);
+            return entry;
+        });
+        return new CanaryReleaseParameters(percent, status);
+    }
+
+    private static Dictionary<string, string> ToMap(IReadOnlyDictionary<string, string> variables) => variables.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    [GeneratedRegex("[^A-Za-z0-9]")]
+    private static partial Regex NonAlphanumeric();
+}
