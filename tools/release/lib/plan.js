@@ -24,9 +24,11 @@ function validate(r) {
   }
   if (!(r.pollSeconds > 0)) fail('pollSeconds must be > 0');
   const g = r.gates || fail('no gates');
-  for (const k of ['maxErrorPercent', 'maxErrorIncreasePoints', 'maxP99Seconds', 'maxP99Ratio', 'minRequests']) {
+  for (const k of ['maxErrorPercent', 'maxErrorIncreasePoints', 'maxP99Ratio', 'minRequests']) {
     if (typeof g[k] !== 'number') fail(`gates.${k}: a number is required`);
   }
+  // Optional: the constructs write no absolute p99 bound when the release declares none (dev).
+  if (g.maxP99Seconds !== undefined && typeof g.maxP99Seconds !== 'number') fail('gates.maxP99Seconds: a number (or absent) is required');
   const keys = r.kind === 'blue-green' ? ['blueWeight', 'greenWeight', 'serving', 'status'] : ['percent', 'status'];
   for (const k of keys) {
     if (!r.parameters || typeof r.parameters[k] !== 'string') fail(`parameters.${k}: the parameter's name is required`);
