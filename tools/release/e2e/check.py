@@ -7,21 +7,25 @@ The endpoint and dummy credentials come from the environment (AWS_ENDPOINT_URL e
         the physical ids of the traffic path (load balancer, listener, rule, target groups, groups,
         launch templates; REST API, stage, deployment, functions, versions, aliases) saved, or
         compared with the saved ones; also found through the service APIs, not only CloudFormation
-  check.py state STACK --step NAME --expect final|start|rolled-back|PARAM=VALUE,...
+  check.py save STACK --file F    the release's current parameter values (by release key), as JSON
+  check.py state STACK --step NAME --expect final|rolled-back|@FILE|KEY=VALUE,...
         the release parameters are as expected, and the service state (listener rule weights,
         group sizes, stage variables and canary) is what the deployed template declares for the
         current parameter values ("no drift": moto has no DetectStackDrift)
-  check.py set STACK start|final|PARAM=VALUE,...
+  check.py traffic STACK... --file F (--save | --step NAME)
+        the traffic as the services show it (rule weights by target group, group sizes, stage
+        variables and canary percent) saved, or compared: a deploy that must move nothing
+  check.py set STACK final|@FILE|KEY=VALUE,...
         UpdateStack on the previous template (the harness puts a stack where a case starts)
   check.py feeder --file F        puts metrics every second; F (JSON) gives each side's mode
   check.py wait-log LOG --event E [--index N] [--timeout S]
         waits until the driver's JSONL log has the event (e.g. a bake of step N started)
   check.py info STACK KEY         prints a value of the stack's release (e.g. colors.green.targetGroup)
 
-"start" is where a release begins: the old side serving alone with every weight on it and status
-"done:previous-release" (any value that is not this release's); "final" is the metadata's final
-state, which is also every parameter's Default; "rolled-back" is the old side serving alone with
-status rolled-back:<id>.
+"final" is the metadata's final state, which is also every parameter's Default; "rolled-back" is
+the old side serving alone with every weight on it (blue-green) or the canary at 0 % (api-canary),
+status rolled-back:<id>; "@FILE" the values `save` wrote (the start of a release); KEY=VALUE,...
+the release keys of release-spec.md (blueWeight, greenWeight, serving, status, percent).
 """
 import argparse
 import json
@@ -32,7 +36,6 @@ import time
 from typing import Any, Callable
 
 failures = 0
-PREVIOUS = "done:previous-release"
 
 
 def report(ok: bool, name: str, detail: Any = None) -> bool:
@@ -111,19 +114,17 @@ def colors(r: dict[str, Any]) -> tuple[str, str]:
 
 
 def named_state(r: dict[str, Any], name: str) -> dict[str, str]:
-    """Release key -> value for start / final / rolled-back, or k=v,... given directly."""
+    """Release key -> value for final / rolled-back / @FILE, or KEY=VALUE,... given directly."""
     if name == "final":
         return {k: str(v) for k, v in r["final"].items()}
-    if r["kind"] == "blue-green":
-        new, old = colors(r)
-        status = PREVIOUS if name == "start" else f"rolled-back:{r['id']}" if name == "rolled-back" else None
-        if status is not None:
-            return {f"{old}Weight": "100", f"{new}Weight": "0", "serving": old, "status": status}
-    else:
-        if name == "start":
-            return {"percent": "0", "status": PREVIOUS}
-        if name == "rolled-back":
-            return {"percent": "0", "status": f"rolled-back:{r['id']}"}
+    if name.startswith("@"):
+        with open(name[1:]) as f:
+            return {k: str(v) for k, v in json.load(f).items()}
+    if name == "rolled-back":
+        if r["kind"] == "blue-green":
+            new, old = colors(r)
+            return {f"{old}Weight": "100", f"{new}Weight": "0", "serving": old, "status": f"rolled-back:{r['id']}"}
+        return {"percent": "0", "status": f"rolled-back:{r['id']}"}
     return dict(kv.split("=", 1) for kv in name.split(","))
 
 
@@ -143,6 +144,7 @@ class Unresolved:
 
 
 UNRESOLVED = Unresolved()
+NO_VALUE = "<AWS::NoValue>"   # the property is absent
 
 
 class Resolver:
@@ -167,6 +169,8 @@ class Resolver:
         if len(node) == 1:
             (key, arg), = node.items()
             if key == "Ref":
+                if arg == "AWS::NoValue":
+                    return NO_VALUE
                 if arg in self.params:
                     return self.params[arg]
                 return self.ids.get(arg, UNRESOLVED)
@@ -215,10 +219,14 @@ def declared_vs_service(stack: str) -> list[str]:
             g = client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[ids[logical]])["AutoScalingGroups"][0]
             compared += 1
             for field in ("MinSize", "MaxSize", "DesiredCapacity"):
-                if field in props:
-                    want_n = int(float(res.value(props[field])))
-                    if g[field] != want_n:
-                        problems.append(f"{logical} {field}: service {g[field]}, template declares {want_n}")
+                declared = res.value(props[field]) if field in props else NO_VALUE
+                if declared is NO_VALUE:
+                    # Absent: CloudFormation keeps the group's desired capacity, within min-max.
+                    if field == "DesiredCapacity" and not g["MinSize"] <= g["DesiredCapacity"] <= g["MaxSize"]:
+                        problems.append(f"{logical} desired {g['DesiredCapacity']} outside {g['MinSize']}-{g['MaxSize']}")
+                    continue
+                if g[field] != int(float(declared)):
+                    problems.append(f"{logical} {field}: service {g[field]}, template declares {declared}")
             running = [i for i in g["Instances"] if i["LifecycleState"] == "InService"]
             if len(running) != g["DesiredCapacity"]:
                 problems.append(f"{logical}: {len(running)} instances in service, desired {g['DesiredCapacity']}")
@@ -332,7 +340,8 @@ def cmd_state(args: argparse.Namespace) -> None:
             current = {k: p.get(k) for k in defaults}
             assert all(same(current[k], defaults[k]) for k in defaults), f"parameters {current} are not the template defaults {defaults}"
 
-    label = "the template defaults (the state main synthesizes)" if args.expect == "final" else args.expect
+    label = "the template defaults (the state main synthesizes)" if args.expect == "final" else \
+        ",".join(f"{k}={v}" for k, v in sorted(want.items())) if args.expect.startswith("@") else args.expect
     check(f"[{args.step}] {args.stack}: release parameters at {label}", params_ok)
 
     def no_drift() -> None:
@@ -360,6 +369,52 @@ def cmd_set(args: argparse.Namespace) -> None:
             break
         time.sleep(0.5)
     assert status == "UPDATE_COMPLETE", f"{args.stack}: {status}"
+
+
+def traffic(stack: str) -> dict[str, Any]:
+    tpl, ids = template(stack)["Resources"], physical_ids(stack)
+    out: dict[str, Any] = {}
+    for logical, r in tpl.items():
+        if logical not in ids:
+            continue
+        if r["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule":
+            rule = client("elbv2").describe_rules(RuleArns=[ids[logical]])["Rules"][0]
+            out[f"{stack}/{logical} weights"] = {t["TargetGroupArn"].split(":")[-1]: t["Weight"] for a in rule["Actions"]
+                                                 for t in (a.get("ForwardConfig") or {}).get("TargetGroups", [])}
+        elif r["Type"] == "AWS::AutoScaling::AutoScalingGroup":
+            g = client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[ids[logical]])["AutoScalingGroups"][0]
+            out[f"{stack}/{logical} min-max-desired"] = [g["MinSize"], g["MaxSize"], g["DesiredCapacity"]]
+        elif r["Type"] == "AWS::ApiGateway::Stage":
+            api = ids[next(k for k, v in tpl.items() if v["Type"] == "AWS::ApiGateway::RestApi")]
+            st = client("apigateway").get_stage(restApiId=api, stageName=ids[logical])
+            out[f"{stack}/{logical} variables"] = {k: v.rsplit(":function:", 1)[-1] for k, v in st.get("variables", {}).items()}
+            out[f"{stack}/{logical} canary percent"] = (st.get("canarySettings") or {}).get("percentTraffic")
+    return out
+
+
+def cmd_traffic(args: argparse.Namespace) -> None:
+    now: dict[str, Any] = {}
+    for stack in args.stacks:
+        now.update(traffic(stack))
+    if args.save:
+        with open(args.file, "w") as f:
+            json.dump(now, f, indent=2, sort_keys=True)
+        return
+    with open(args.file) as f:
+        saved = {k: v for k, v in json.load(f).items() if k.split("/", 1)[0] in args.stacks}
+
+    def unchanged() -> None:
+        moved = [f"{k}: {saved.get(k)} -> {now.get(k)}" for k in sorted(set(saved) | set(now)) if saved.get(k) != now.get(k)]
+        assert not moved, "traffic moved:\n" + "\n".join(moved)
+
+    check(f"[{args.step}] no traffic moved ({', '.join(args.stacks)}: rule weights, group sizes, stage variables and canary, as the services show them)", unchanged)
+
+
+def cmd_save(args: argparse.Namespace) -> None:
+    r = release(args.stack)
+    p = parameters(args.stack)
+    with open(args.file, "w") as f:
+        json.dump({k: p[name] for k, name in r["parameters"].items()}, f, sort_keys=True)
 
 
 def cmd_info(args: argparse.Namespace) -> None:
@@ -449,6 +504,14 @@ def main() -> int:
     w.add_argument("--index", type=int)
     w.add_argument("--action")
     w.add_argument("--timeout", type=float, default=60)
+    c = sub.add_parser("traffic")
+    c.add_argument("stacks", nargs="+")
+    c.add_argument("--file", required=True)
+    c.add_argument("--save", action="store_true")
+    c.add_argument("--step", default="check")
+    v = sub.add_parser("save")
+    v.add_argument("stack")
+    v.add_argument("--file", required=True)
     n = sub.add_parser("info")
     n.add_argument("stack")
     n.add_argument("key")
@@ -456,7 +519,7 @@ def main() -> int:
     args = p.parse_args()
     if args.cmd == "wait-log":
         return cmd_wait_log(args)
-    {"ids": cmd_ids, "state": cmd_state, "set": cmd_set, "feeder": cmd_feeder, "info": cmd_info}[args.cmd](args)
+    {"ids": cmd_ids, "state": cmd_state, "set": cmd_set, "feeder": cmd_feeder, "info": cmd_info, "save": cmd_save, "traffic": cmd_traffic}[args.cmd](args)
     return 1 if failures else 0
 
 
