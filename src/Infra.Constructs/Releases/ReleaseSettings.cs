@@ -117,24 +117,31 @@ public sealed partial record ReleaseSettings
         var gates = new Dictionary<string, object>
         {
             ["alarms"] = Alarms,
-            ["maxErrorPercent"] = MaxErrorPercent,
-            ["maxErrorIncreasePoints"] = MaxErrorIncreasePoints,
-            ["maxP99Ratio"] = MaxP99Ratio,
+            ["maxErrorPercent"] = Number(MaxErrorPercent),
+            ["maxErrorIncreasePoints"] = Number(MaxErrorIncreasePoints),
+            ["maxP99Ratio"] = Number(MaxP99Ratio),
             ["minRequests"] = MinRequests,
         };
-        if (MaxP99Seconds is { } p99) gates["maxP99Seconds"] = p99;
+        if (MaxP99Seconds is { } p99) gates["maxP99Seconds"] = Number(p99);
         return new Dictionary<string, object>
         {
             ["kind"] = kind,
             ["id"] = Id,
             ["construct"] = constructPath,
-            ["steps"] = Steps.Cast<object>().ToArray(),
+            ["steps"] = Steps.Select(Number).ToArray(),
             ["bakeSeconds"] = BakeSeconds,
             ["pollSeconds"] = PollSeconds,
             ["healthyWaitSeconds"] = HealthyWaitSeconds,
             ["gates"] = gates,
         };
     }
+
+    /// <summary>
+    /// A number for the template's Metadata section, which takes whole JSON numbers but no fractions (cfn-lint
+    /// E4002): a whole value as an integer, a fraction as its invariant text ("0.5"); tools/release reads both.
+    /// </summary>
+    public static object Number(double value) =>
+        value == Math.Floor(value) && Math.Abs(value) < 1e15 ? (long)value : value.ToString("R", CultureInfo.InvariantCulture);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex IdPattern();

@@ -112,4 +112,19 @@ public class ReleaseSettingsTests
         check.Collected().Property.Should().Be("Props.Release.Id");
         check.Collected().Message.Should().Contain("an id naming this release");
     }
+
+    [Fact]
+    public void Metadata_numbers_are_whole_or_text_because_the_metadata_section_takes_no_fractions()
+    {
+        var (s, _) = Resolve(new ProgressiveRelease { Id = "r1", Steps = [2.5, 50], Gates = new ReleaseGates { MaxP99 = Duration.Seconds(2) } }, Api);
+        var json = System.Text.Json.JsonSerializer.Serialize(s!.ToMetadata("api-canary", "Test/Api"));
+        json.Should().Contain("\"steps\":[\"2.5\",50]")
+            .And.Contain("\"maxErrorPercent\":1,")
+            .And.Contain("\"maxErrorIncreasePoints\":\"0.5\"")
+            .And.Contain("\"maxP99Ratio\":\"1.5\"")
+            .And.Contain("\"maxP99Seconds\":2")
+            .And.Contain("\"kind\":\"api-canary\"").And.Contain("\"construct\":\"Test/Api\"");
+        ReleaseSettings.Number(0.1).Should().Be("0.1");
+        ReleaseSettings.Number(100).Should().Be(100L);
+    }
 }

@@ -7,11 +7,22 @@ class MetadataError extends Error {}
 
 const COLORS = ['blue', 'green'];
 
+// CloudFormation's Metadata section takes no fractional JSON numbers (cfn-lint E4002), so the constructs
+// write a fraction such as 0.5 as the string "0.5"; read both as numbers.
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+const asNumber = (v) => (typeof v === 'string' && NUMERIC.test(v.trim()) ? Number(v) : v);
+
 // Checks one Infra::Releases entry has what the driver relies on; the message names the release and field.
+// Numbers written as strings are turned into numbers in place.
 function validate(r) {
   const where = `release ${r && r.id ? r.id : '(no id)'}`;
   const fail = (m) => { throw new MetadataError(`${where}: ${m}`); };
   if (!r || typeof r !== 'object') fail('not an object');
+  if (Array.isArray(r.steps)) r.steps = r.steps.map(asNumber);
+  for (const k of ['bakeSeconds', 'pollSeconds', 'healthyWaitSeconds']) r[k] = asNumber(r[k]);
+  if (r.gates && typeof r.gates === 'object') for (const k of Object.keys(r.gates)) r.gates[k] = asNumber(r.gates[k]);
+  if (r.final && typeof r.final === 'object') for (const k of Object.keys(r.final)) if (k !== 'status' && k !== 'serving') r.final[k] = asNumber(r.final[k]);
+  for (const c of COLORS) if (r.colors && r.colors[c]) r.colors[c].minHealthy = asNumber(r.colors[c].minHealthy);
   if (!r.id) fail('no id');
   if (r.kind !== 'blue-green' && r.kind !== 'api-canary') fail(`kind "${r.kind}" is neither blue-green nor api-canary`);
   if (!Array.isArray(r.steps) || r.steps.length === 0) fail('steps: an ascending list of percents in (0, 100] is required');
@@ -27,8 +38,8 @@ function validate(r) {
   for (const k of ['maxErrorPercent', 'maxErrorIncreasePoints', 'maxP99Ratio', 'minRequests']) {
     if (typeof g[k] !== 'number') fail(`gates.${k}: a number is required`);
   }
-  // Optional: the constructs write no absolute p99 bound when the release declares none (dev).
-  if (g.maxP99Seconds !== undefined && typeof g.maxP99Seconds !== 'number') fail('gates.maxP99Seconds: a number (or absent) is required');
+  // No absolute p99 bound unless the release declares one (the ratio to the baseline still applies).
+  if (g.maxP99Seconds !== undefined && g.maxP99Seconds !== null && typeof g.maxP99Seconds !== 'number') fail('gates.maxP99Seconds: a number (or absent) is required');
   const keys = r.kind === 'blue-green' ? ['blueWeight', 'greenWeight', 'serving', 'status'] : ['percent', 'status'];
   for (const k of keys) {
     if (!r.parameters || typeof r.parameters[k] !== 'string') fail(`parameters.${k}: the parameter's name is required`);

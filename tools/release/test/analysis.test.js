@@ -106,6 +106,13 @@ test('maxP99Seconds: equal passes, just above fails', () => {
   assert.match(j.reasons[0], /p99 2\.001 s > 2 s/);
 });
 
+test('without maxP99Seconds only the ratio to the baseline bounds p99', () => {
+  const { maxP99Seconds, ...noAbsolute } = gates;
+  assert.equal(judge({ canary: ok({ p99Seconds: 9 }), baseline: ok({ p99Seconds: 8 }), gates: noAbsolute, alarms: [] }).decision, 'pass');
+  assert.equal(judge({ canary: ok({ p99Seconds: 13 }), baseline: ok({ p99Seconds: 8 }), gates: noAbsolute, alarms: [] }).decision, 'fail');
+  assert.equal(maxP99Seconds, 2);
+});
+
 test('maxP99Ratio: equal passes, just above fails', () => {
   assert.equal(run(ok({ p99Seconds: 0.3 }), ok({ p99Seconds: 0.2 })).decision, 'pass'); // 1.5x
   const j = run(ok({ p99Seconds: 0.31 }), ok({ p99Seconds: 0.2 }));

@@ -158,3 +158,25 @@ test('validate: the metadata the driver relies on, each error naming release and
   // api-canary steps need not end at 100
   assert.doesNotThrow(() => validate(apiRelease({ steps: [1, 5] })));
 });
+
+test('metadata numbers written as strings (CloudFormation metadata has no fractions) are read as numbers', () => {
+  const r = apiRelease();
+  r.steps = ['2.5', 50];
+  r.gates = { ...r.gates, maxErrorIncreasePoints: '0.5', maxP99Ratio: '1.5' };
+  validate(r);
+  assert.deepEqual(r.steps, [2.5, 50]);
+  assert.equal(r.gates.maxErrorIncreasePoints, 0.5);
+  assert.equal(r.gates.maxP99Ratio, 1.5);
+  const bad = apiRelease();
+  bad.gates = { ...bad.gates, maxP99Ratio: 'x1.5' };
+  assert.throws(() => validate(bad), /gates\.maxP99Ratio: a number is required/);
+});
+
+test('no absolute p99 bound is valid; a non-number one is not', () => {
+  const r = bgRelease();
+  delete r.gates.maxP99Seconds;
+  assert.doesNotThrow(() => validate(r));
+  const bad = bgRelease();
+  bad.gates.maxP99Seconds = 'soon';
+  assert.throws(() => validate(bad), /gates\.maxP99Seconds/);
+});
