@@ -54,7 +54,10 @@ updates every resource whose resolved properties change. The patch adds the reso
 condition depending, directly or through other conditions, on a changed parameter. It also
 compares a parameter never passed with its Default: moto counted it as changed on every update,
 so the launch templates (which Ref the SSM image parameter) got a new version on every release
-step while their groups kept the old one.
+step while their groups kept the old one. And a resource whose own Condition turns true is
+created, one whose Condition turns false is deleted, as CloudFormation does (moto did neither: the
+scheduled actions of a serving color, which carry that condition, stayed as they were created;
+moto could not even delete a scheduled action through CloudFormation, which the patch adds).
 
 8. Scale-in of an Auto Scaling group with target groups. moto terminates the instances it removes
 but leaves them registered: DescribeTargetHealth of a group scaled to zero still lists its
@@ -97,7 +100,7 @@ import sys
 from typing import Any
 
 from moto.apigateway.models import Deployment, Stage, apigateway_backends
-from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
+from moto.autoscaling.models import FakeAutoScalingGroup, FakeScheduledAction, autoscaling_backends
 from moto.awslambda.models import LambdaVersion, lambda_backends
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend
@@ -511,12 +514,37 @@ def _resource_diff_through_conditions(self: Any, other_template: dict[str, Any],
                 grew = True
     for name in new:
         if name in old and new[name] == old[name]:
-            if changed & set(get_references_from_template(new[name])) or affected & _conditions_used(new[name]):
+            # A resource's own Condition decides whether it exists, which _update_with_conditions
+            # settles after the update; only its properties make it a modification.
+            body = {k: v for k, v in new[name].items() if k != "Condition"}
+            if changed & set(get_references_from_template(body)) or affected & _conditions_used(body):
                 actions["Modify"].append(name)
     return actions
 
 
 ResourceMap.build_resource_diff = _resource_diff_through_conditions  # type: ignore[method-assign]
+
+_moto_resource_map_update = ResourceMap.update
+
+
+def _update_with_conditions(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+    _moto_resource_map_update(self, template, parameters)
+    for name, resource in template["Resources"].items():
+        if "Condition" not in resource:
+            continue
+        wanted, existing = self.lazy_condition_map[resource["Condition"]], self._parsed_resources.get(name)
+        if wanted and existing is None:
+            _ = self[name]  # created, as moto creates a resource on first use
+        elif not wanted and existing is not None:
+            self._delete_resource(existing, resource)
+            del self._parsed_resources[name]
+
+
+ResourceMap.update = _update_with_conditions  # type: ignore[method-assign]
+# moto cannot delete an AWS::AutoScaling::ScheduledAction through CloudFormation (no handler): the
+# stack's ResourceMap tries resource.delete(account, region) first.
+FakeScheduledAction.delete = lambda self, account_id, region_name: autoscaling_backends[account_id][region_name].delete_scheduled_action(  # type: ignore[attr-defined]
+    self.auto_scaling_group_name, self.scheduled_action_name)
 
 
 _moto_set_desired_capacity = FakeAutoScalingGroup.set_desired_capacity

@@ -245,6 +245,19 @@ def declared_vs_service(stack: str) -> list[str]:
                     problems.append(f"{logical} canary overrides: service {got_c.get('stageVariableOverrides')}, template declares {canary.get('StageVariableOverrides')}")
                 if got_c.get("deploymentId") != canary.get("DeploymentId"):
                     problems.append(f"{logical} canary deployment: service {got_c.get('deploymentId')}, template declares {canary.get('DeploymentId')}")
+    # Scheduled actions exist exactly when their Condition holds (a serving color's schedules).
+    schedules: dict[str, int] = {}
+    for logical, r in tpl["Resources"].items():
+        if r["Type"] == "AWS::AutoScaling::ScheduledAction":
+            group = res.value(r["Properties"]["AutoScalingGroupName"])
+            schedules.setdefault(group, 0)
+            if "Condition" not in r or res.condition(r["Condition"]):
+                schedules[group] += 1
+    for group, want_n in schedules.items():
+        got = client("autoscaling").describe_scheduled_actions(AutoScalingGroupName=group)["ScheduledUpdateGroupActions"]
+        compared += 1
+        if len(got) != want_n:
+            problems.append(f"{group}: {len(got)} scheduled actions {[a['ScheduledActionName'] for a in got]}, the template declares {want_n} at these parameters")
     if not compared:
         problems.append(f"{stack}: nothing on the traffic path to compare")
     return problems
