@@ -23,7 +23,7 @@ async function main(argv) {
   };
   // Appended line by line, synchronously: a driver killed mid-step leaves every event before it.
   const log = a.log ? (event) => fs.appendFileSync(a.log, `${JSON.stringify(event)}\n`) : () => {};
-  const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds };
+  const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds, driftCheck: a.driftCheck };
   // Interrupted (Ctrl-C, a CI job cancelled): the parameters are the state, so say how to go on.
   let current;
   for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -14,6 +14,7 @@ const USAGE = `usage: tools/release/run --stack NAME [--stack NAME ...] [options
   --abort              roll the release back now (every stack given)
   --poll-seconds N     override the release's pollSeconds (tests)
   --bake-seconds N     override the release's bakeSeconds (tests)
+  --no-drift-check     skip CloudFormation drift detection after a finished release (it runs by default)
 AWS_ENDPOINT_URL (e.g. a moto_server) is honoured by the AWS SDK.
 exit: 0 done or nothing to do, 1 rolled back or refused, 2 usage, metadata or AWS error
 (130/143 when interrupted: rerun to resume)`;
@@ -40,6 +41,7 @@ function parse(argv, env = process.env) {
     else if (k === '--abort') a.abort = true;
     else if (k === '--poll-seconds') { a.pollSeconds = seconds(); if (a.pollSeconds === 0) throw new UsageError('--poll-seconds must be > 0'); }
     else if (k === '--bake-seconds') a.bakeSeconds = seconds();
+    else if (k === '--no-drift-check') a.driftCheck = false;
     else if (k === '--help' || k === '-h') a.help = true;
     else throw new UsageError(`unknown argument ${k}`);
   }

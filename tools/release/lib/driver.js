@@ -43,7 +43,7 @@ function pickRelease(stackName, list, id) {
 
 class Driver {
   // clients: { cfn, cw, elb } (SDK v3 clients or fakes with send); out(line); log(event object);
-  // options: { releaseId, pollSeconds, bakeSeconds, stackPollMs }
+  // options: { releaseId, pollSeconds, bakeSeconds, stackPollMs, driftCheck (default true), driftTimeoutMs }
   constructor({ stackName, clients, clock = realClock, out = console.log, log = () => {}, options = {} }) {
     Object.assign(this, { stackName, clients, clock, out, emit: log, options });
     this.stack = new Stack({ cfn: clients.cfn, name: stackName, clock, out, pollMs: options.stackPollMs ?? STACK_POLL_MS });
@@ -408,7 +408,8 @@ class Driver {
       this.log('done', { result: 'rolled-back', reason, incomplete: e.message });
       return EXIT.rolledBack;
     }
-    this.log('done', { result: 'rolled-back', reason });
+    const clean = await this.driftCheck();
+    this.log('done', { result: 'rolled-back', reason, drifted: !clean });
     return EXIT.rolledBack;
   }
 
@@ -417,8 +418,28 @@ class Driver {
     this.log('step', { action });
     await this.update(this.t.settle, action);
     this.say(`done: ${this.r.final.status}`);
-    this.log('done', { result: 'done' });
-    return EXIT.ok;
+    const clean = await this.driftCheck();
+    this.log('done', { result: 'done', drifted: !clean });
+    return clean ? EXIT.ok : EXIT.refused;
+  }
+
+  // The last step of a finished release (done or rolled back): CloudFormation's drift detection must find
+  // nothing drifted, since every change was an update of the stack itself. -> false only when it drifted.
+  async driftCheck() {
+    if (this.options.driftCheck === false) return true;
+    const d = await this.stack.detectDrift({ timeoutMs: this.options.driftTimeoutMs });
+    if (!d.available) {
+      this.say(`drift detection unavailable (${d.reason}); not checked`);
+      this.log('drift', { available: false, reason: d.reason });
+      return true;
+    }
+    this.log('drift', { available: true, status: d.status, detection: d.detection, reason: d.reason, drifted: d.drifted });
+    if (d.drifted.length) {
+      this.say(`DRIFTED: ${d.drifted.map((x) => `${x.logicalId} (${x.type}) ${x.status}${x.differences.length ? `: ${x.differences.join('; ')}` : ''}`).join(', ')}`);
+      return false;
+    }
+    this.say(`drift detection: ${d.status}${d.detection !== 'DETECTION_COMPLETE' ? ` (${d.detection}${d.reason ? `: ${d.reason}` : ''})` : ''}`);
+    return true;
   }
 }
 

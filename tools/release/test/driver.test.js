@@ -49,7 +49,10 @@ test('blue-green: a healthy walk prepares, bakes every step and settles at the f
   assert.equal(kinds[kinds.length - 1], 'done');
   assert.equal(events.filter((e) => e.event === 'poll').length, 4 * 20);
   assert.equal(events.filter((e) => e.event === 'decision' && e.decision === 'pass').length, 5); // prepare + 4 steps
-  assert.deepEqual(events.at(-1), { time: new Date(w.clock.now()).toISOString(), event: 'done', stack: 'Prod-Web', release: 'prod-2026-12-07', result: 'done' });
+  assert.deepEqual(events.at(-1), { time: new Date(w.clock.now()).toISOString(), event: 'done', stack: 'Prod-Web', release: 'prod-2026-12-07', result: 'done', drifted: false });
+  // the last step: CloudFormation's drift detection, nothing drifted
+  assert.match(text, /drift detection: IN_SYNC/);
+  assert.deepEqual(events.at(-2).event, 'drift');
   // every event is one JSON line's worth, with time, stack and release
   for (const e of events) { assert.ok(e.time && e.stack === 'Prod-Web' && e.release === 'prod-2026-12-07'); JSON.parse(JSON.stringify(e)); }
 });
@@ -585,4 +588,39 @@ test('dry run: api-canary from its start, and a half-finished rollback', async (
   const done = setup({ state: { blue: 0, green: 100, serving: 'green', status: DONE } });
   assert.match((await drive(done.w, { mode: { dryRun: true } })).text, /dry run: nothing to do/);
   assert.equal(api.w.calls.length + half.w.calls.length + done.w.calls.length, 0);
+});
+
+test('drift detection after a done release: drifted resources are named and the run exits 1', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  w.drift = [{ LogicalResourceId: 'GreenAsg', ResourceType: 'AWS::AutoScaling::AutoScalingGroup', StackResourceDriftStatus: 'MODIFIED',
+    PropertyDifferences: [{ PropertyPath: '/MinSize', DifferenceType: 'NOT_EQUAL', ExpectedValue: '2', ActualValue: '5' }] }];
+  const { code, text, events } = await drive(w, { options: { bakeSeconds: 30 } });
+  assert.equal(code, EXIT.refused);
+  assert.match(text, /DRIFTED: GreenAsg \(AWS::AutoScaling::AutoScalingGroup\) MODIFIED: \/MinSize NOT_EQUAL: expected 2, actual 5/);
+  assert.equal(events.at(-1).drifted, true);
+  assert.equal(w.params.FleetsReleaseStatus, DONE, 'the release itself is done; the drift is reported, not undone');
+});
+
+test('drift detection unavailable (moto has none): said, and the result stands', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  w.drift = 'unavailable';
+  const { code, text } = await drive(w, { options: { bakeSeconds: 30 } });
+  assert.equal(code, EXIT.ok);
+  assert.match(text, /drift detection unavailable \(The DetectStackDrift action has not been implemented\); not checked/);
+});
+
+test('--no-drift-check skips drift detection', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  const { code, text } = await drive(w, { options: { bakeSeconds: 30, driftCheck: false } });
+  assert.equal(code, EXIT.ok);
+  assert.doesNotMatch(text, /drift/);
+  assert.equal(w.driftChecks, undefined);
+});
+
+test('a rollback also ends with drift detection', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  const { code, events } = await drive(w, { mode: { abort: true } });
+  assert.equal(code, EXIT.rolledBack);
+  assert.equal(w.driftChecks, 1);
+  assert.equal(events.at(-1).drifted, false);
 });

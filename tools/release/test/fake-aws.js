@@ -106,7 +106,7 @@ class FakeWorld {
 
   async cfnSend(name, input) {
     this.settle();
-    if (input.StackName !== this.stackName) throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError' });
+    if (name !== 'DescribeStackDriftDetectionStatusCommand' && input.StackName !== this.stackName) throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError' });
     switch (name) {
       case 'DescribeStacksCommand':
         return { Stacks: [{ StackName: this.stackName, StackStatus: this.status, StackStatusReason: this.status === 'UPDATE_ROLLBACK_COMPLETE' ? 'Resource update cancelled' : undefined,
@@ -137,6 +137,16 @@ class FakeWorld {
         this.pending = { values, doneAt: this.clock.now() + this.updateMs, fail };
         return { StackId: `arn:aws:cloudformation:eu-west-1:111111111111:stack/${this.stackName}/1` };
       }
+      // Drift detection: this.drift = null (IN_SYNC), 'unavailable' (an engine without it, as moto), or a list
+      // of drifted resources as DescribeStackResourceDrifts returns them.
+      case 'DetectStackDriftCommand':
+        if (this.drift === 'unavailable') throw Object.assign(new Error('The DetectStackDrift action has not been implemented'), { name: 'NotImplemented' });
+        this.driftChecks = (this.driftChecks || 0) + 1;
+        return { StackDriftDetectionId: `drift-${this.driftChecks}` };
+      case 'DescribeStackDriftDetectionStatusCommand':
+        return { StackDriftDetectionId: input.StackDriftDetectionId, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: Array.isArray(this.drift) && this.drift.length ? 'DRIFTED' : 'IN_SYNC' };
+      case 'DescribeStackResourceDriftsCommand':
+        return { StackResourceDrifts: Array.isArray(this.drift) ? this.drift : [] };
       case 'DescribeStackEventsCommand':
         return { StackEvents: [{ LogicalResourceId: 'GreenAsg', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'capacity', Timestamp: new Date(this.clock.now()) }] };
       default: throw new Error(`fake CloudFormation: ${name} not modelled`);
