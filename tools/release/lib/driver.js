@@ -98,17 +98,25 @@ class Driver {
       if (!ids[logical]) throw new MetadataError(`stack ${this.stackName}: ${what} of release ${r.id} is "${logical}", which is not a resource of the stack`);
       return ids[logical];
     };
+    let gateAlarms;
     if (r.kind === 'blue-green') {
       const { neu, old } = colorsOf(r);
       const lb = phys(r.loadBalancer, 'loadBalancer');
       const side = (c) => ({ targetGroupArn: phys(r.colors[c].targetGroup, `colors.${c}.targetGroup`), loadBalancerArn: lb });
       this.targetGroups = { [neu]: side(neu).targetGroupArn, [old]: side(old).targetGroupArn };
       this.sides = { canary: side(neu), baseline: side(old) };
-      this.alarmNames = (r.colors[neu].alarms || []).map((a, i) => phys(a, `colors.${neu}.alarms[${i}]`));
+      gateAlarms = r.colors[neu].alarms || [];
+      this.alarmNames = gateAlarms.map((a, i) => phys(a, `colors.${neu}.alarms[${i}]`));
     } else {
       this.sides = { canary: { functionName: phys(r.canary.function, 'canary.function') }, baseline: { functionName: phys(r.stable.function, 'stable.function') } };
-      this.alarmNames = (r.canary.alarms || []).map((a, i) => phys(a, `canary.alarms[${i}]`));
+      gateAlarms = r.canary.alarms || [];
+      this.alarmNames = gateAlarms.map((a, i) => phys(a, `canary.alarms[${i}]`));
     }
+    // Composite alarms only when a gate is one (or of a type the stack does not say): DescribeAlarms answers
+    // a request for composite alarms only to a permission on "*", and a deploy role's is on alarm ARNs
+    // (GitHubOidcRoles, statement ReleaseReadAlarms).
+    const types = this.stack.resourceTypes || {};
+    this.alarmTypes = gateAlarms.every((a) => types[a] === 'AWS::CloudWatch::Alarm') ? ['MetricAlarm'] : ['MetricAlarm', 'CompositeAlarm'];
     // The metric dimensions come from the ARNs: a malformed one is found now, not at the first poll.
     try { buildQuery(r.kind, this.sides, new Date(0), new Date(60000)); } catch (e) { throw new MetadataError(`stack ${this.stackName}: release ${r.id}: ${e.message}`); }
   }
@@ -347,7 +355,7 @@ class Driver {
       const AlarmNames = this.alarmNames.slice(i, i + 100);
       let NextToken;
       do {
-        const res = await read('DescribeAlarms', this.clients.cw, new DescribeAlarmsCommand({ AlarmNames, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }));
+        const res = await read('DescribeAlarms', this.clients.cw, new DescribeAlarmsCommand({ AlarmNames, AlarmTypes: this.alarmTypes, NextToken }));
         for (const a of [...(res.MetricAlarms || []), ...(res.CompositeAlarms || [])]) {
           const since = a.StateTransitionedTimestamp || a.StateUpdatedTimestamp;
           found.set(a.AlarmName, { name: a.AlarmName, state: a.StateValue, since: since ? new Date(since).getTime() : null });

@@ -78,12 +78,17 @@ class Stack {
 
   // Logical id -> physical id of every resource (ListStackResources pages: DescribeStackResources
   // stops at 100 resources, and a web stack has more).
+  // The resource types are kept in this.resourceTypes (logical id -> AWS::...::...).
   async physicalIds() {
     const ids = {};
+    this.resourceTypes = {};
     let NextToken;
     do {
       const res = await this.cfn.send(new ListStackResourcesCommand({ StackName: this.name, NextToken }));
-      for (const r of res.StackResourceSummaries || []) ids[r.LogicalResourceId] = r.PhysicalResourceId;
+      for (const r of res.StackResourceSummaries || []) {
+        ids[r.LogicalResourceId] = r.PhysicalResourceId;
+        this.resourceTypes[r.LogicalResourceId] = r.ResourceType;
+      }
       NextToken = res.NextToken;
     } while (NextToken);
     return ids;

@@ -89,6 +89,24 @@ test('an alarm of the new color going to ALARM mid-step rolls back within one po
   assert.equal(events.at(-1).result, 'rolled-back');
 });
 
+test('the gate alarms are asked for as metric alarms only when they all are (a deploy role may read no composite)', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  assert.equal((await drive(w, { options: { bakeSeconds: 30 } })).code, EXIT.ok);
+  assert.ok(w.alarmRequests.length > 0);
+  for (const input of w.alarmRequests) assert.deepEqual(input.AlarmTypes, ['MetricAlarm']);
+  assert.deepEqual(w.alarmRequests[0].AlarmNames, ['Prod-Web-GreenErrors', 'Prod-Web-GreenLatency']);
+});
+
+test('a composite gate alarm is asked for, and its ALARM rolls back', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  w.types.GreenLatency = 'AWS::CloudWatch::CompositeAlarm';
+  w.alarms['Prod-Web-GreenLatency'] = { state: 'ALARM', since: T0 };
+  const { code, text } = await drive(w);
+  assert.equal(code, EXIT.rolledBack);
+  assert.match(text, /alarm Prod-Web-GreenLatency is in ALARM/);
+  for (const input of w.alarmRequests) assert.deepEqual(input.AlarmTypes, ['MetricAlarm', 'CompositeAlarm']);
+});
+
 test('an alarm of the old color does not gate the release', async () => {
   const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
   w.alarms['Prod-Web-BlueErrors'] = { state: 'ALARM', since: T0 };

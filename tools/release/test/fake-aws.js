@@ -76,6 +76,13 @@ class FakeWorld {
       BlueErrors: 'Prod-Web-BlueErrors', GreenErrors: 'Prod-Web-GreenErrors', GreenLatency: 'Prod-Web-GreenLatency',
       StableFn: 'Dev-Api-Stable-1A2B', CanaryFn: 'Dev-Api-Canary-3C4D', CanaryErrors: 'Dev-Api-CanaryErrors', Api: 'abc123',
     };
+    // ListStackResources' ResourceType per logical id (the alarms metric alarms; set one composite to test that).
+    this.types = {
+      WebLb: 'AWS::ElasticLoadBalancingV2::LoadBalancer', BlueTg: 'AWS::ElasticLoadBalancingV2::TargetGroup', GreenTg: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+      BlueErrors: 'AWS::CloudWatch::Alarm', GreenErrors: 'AWS::CloudWatch::Alarm', GreenLatency: 'AWS::CloudWatch::Alarm',
+      StableFn: 'AWS::Lambda::Function', CanaryFn: 'AWS::Lambda::Function', CanaryErrors: 'AWS::CloudWatch::Alarm', Api: 'AWS::ApiGateway::RestApi',
+    };
+    this.alarmRequests = []; // every DescribeAlarms input
     this.healthy = { blue: 2, green: 2 }; // numbers or (world) => number
     this.alarms = {}; // name -> { state, since } or (t) => ({ state, since })
     this.traffic = { canary: steady(), baseline: steady() }; // (minuteStartMs) -> sample
@@ -115,7 +122,7 @@ class FakeWorld {
         return { TemplateBody: JSON.stringify(this.template), StagesAvailable: ['Original', 'Processed'] };
       case 'ListStackResourcesCommand': {
         // Two pages, as a real stack with many resources answers.
-        const all = Object.entries(this.physical).map(([LogicalResourceId, PhysicalResourceId]) => ({ LogicalResourceId, PhysicalResourceId }));
+        const all = Object.entries(this.physical).map(([LogicalResourceId, PhysicalResourceId]) => ({ LogicalResourceId, PhysicalResourceId, ResourceType: this.types[LogicalResourceId] }));
         const half = Math.ceil(all.length / 2);
         return input.NextToken ? { StackResourceSummaries: all.slice(half) } : { StackResourceSummaries: all.slice(0, half), NextToken: 'page2' };
       }
@@ -176,13 +183,20 @@ class FakeWorld {
   async cwSend(name, input) {
     const now = this.clock.now();
     if (name === 'DescribeAlarmsCommand') {
-      const MetricAlarms = [];
+      // As CloudWatch: AlarmTypes omitted means metric alarms only; a composite alarm is answered only
+      // when CompositeAlarm is asked for.
+      this.alarmRequests.push(input);
+      const types = input.AlarmTypes || ['MetricAlarm'];
+      const compositeNames = new Set(Object.entries(this.types).filter(([, t]) => t === 'AWS::CloudWatch::CompositeAlarm').map(([id]) => this.physical[id]));
+      const MetricAlarms = []; const CompositeAlarms = [];
       for (const AlarmName of input.AlarmNames) {
+        const composite = compositeNames.has(AlarmName);
+        if (!types.includes(composite ? 'CompositeAlarm' : 'MetricAlarm')) continue;
         const a = this.alarms[AlarmName];
         const v = typeof a === 'function' ? a(now) : a || { state: 'OK', since: T0 - 3600e3 };
-        if (v) MetricAlarms.push({ AlarmName, StateValue: v.state, StateTransitionedTimestamp: new Date(v.since) });
+        if (v) (composite ? CompositeAlarms : MetricAlarms).push({ AlarmName, StateValue: v.state, StateTransitionedTimestamp: new Date(v.since) });
       }
-      return { MetricAlarms, CompositeAlarms: [] };
+      return { MetricAlarms, CompositeAlarms };
     }
     if (name !== 'GetMetricDataCommand') throw new Error(`fake CloudWatch: ${name}`);
     this.metricCalls++;
