@@ -365,7 +365,7 @@ test('api-canary: percent steps baked on Lambda metrics, then promote in one cal
   w.traffic.canary = steady(500, 0, 0.3); w.traffic.baseline = steady(5000, 2, 0.25);
   const { code, text } = await drive(w);
   assert.equal(code, EXIT.ok);
-  assert.deepEqual(changes(w), [{ ApiCanaryPercent: '10' }, { ApiCanaryPercent: '50' }, { ApiCanaryPercent: '0', ApiReleaseStatus: 'done:dev-api-2026-12-07' }]);
+  assert.deepEqual(changes(w), [{ ApiCanaryPercent: '10' }, { ApiCanaryPercent: '50' }, { ApiCanaryPercent: '0', ApiStageBackend: 'canary', ApiReleaseStatus: 'done:dev-api-2026-12-07' }]);
   assert.equal(w.healthCalls, 0); // no target groups: the healthy check does not apply
   assert.match(text, /canary errors 0\.00 % \(0\/\d+\) vs baseline 0\.04 %; p99 0\.300 s vs 0\.250 s; alarms OK/);
   assert.equal(w.lastMetricInput.MetricDataQueries[0].MetricStat.Metric.Dimensions[0].Value, 'Dev-Api-Canary-3C4D');
@@ -528,7 +528,7 @@ test('killed at every point of an api-canary release, a new driver always ends p
     assert.ok((await drive(w)).code instanceof Killed, `kill at ${k}`);
     const second = await drive(w);
     assert.equal(second.code, EXIT.ok, `kill at ${k}: ${second.text}`);
-    assert.deepEqual(w.params, { ApiCanaryPercent: '0', ApiReleaseStatus: 'done:dev-api-2026-12-07', OtherParam: 'keep' }, `kill at ${k}`);
+    assert.deepEqual(w.params, { ApiCanaryPercent: '0', ApiStageBackend: 'canary', ApiReleaseStatus: 'done:dev-api-2026-12-07', OtherParam: 'keep' }, `kill at ${k}`);
   }
 });
 
@@ -592,10 +592,10 @@ test('dry run: api-canary from its start, and a half-finished rollback', async (
   const a = await drive(api.w, { mode: { dryRun: true } });
   assert.equal(a.code, EXIT.ok);
   assert.deepEqual(a.lines, [
-    'Dev-Api dev-api-2026-12-07: api-canary not-started; percent=0 status=done:dev-api-2026-11-30',
+    'Dev-Api dev-api-2026-12-07: api-canary not-started; percent=0 stageBackend=original status=done:dev-api-2026-11-30',
     'Dev-Api dev-api-2026-12-07: dry run: step 1/2, bake 300 s: UpdateStack ApiCanaryPercent=10',
     'Dev-Api dev-api-2026-12-07: dry run: step 2/2, bake 300 s: UpdateStack ApiCanaryPercent=50',
-    'Dev-Api dev-api-2026-12-07: dry run: promote: UpdateStack ApiCanaryPercent=0 ApiReleaseStatus=done:dev-api-2026-12-07',
+    'Dev-Api dev-api-2026-12-07: dry run: promote: UpdateStack ApiCanaryPercent=0 ApiStageBackend=canary ApiReleaseStatus=done:dev-api-2026-12-07',
   ]);
   const half = setup({ state: { blue: 100, green: 0, serving: 'both', status: RB } });
   const b = await drive(half.w, { mode: { dryRun: true } });

@@ -47,8 +47,8 @@ function apiRelease(over = {}) {
     kind: 'api-canary', id: 'dev-api-2026-12-07', construct: 'Dev-Api/Api', steps: [10, 50],
     bakeSeconds: 300, pollSeconds: 15, healthyWaitSeconds: 0,
     gates: { alarms: true, maxErrorPercent: 1, maxErrorIncreasePoints: 0.5, maxP99Seconds: 3, maxP99Ratio: 1.5, minRequests: 100 },
-    parameters: { percent: 'ApiCanaryPercent', status: 'ApiReleaseStatus' },
-    final: { percent: 0, status: 'done:dev-api-2026-12-07' },
+    parameters: { percent: 'ApiCanaryPercent', stageBackend: 'ApiStageBackend', status: 'ApiReleaseStatus' },
+    final: { percent: 0, stageBackend: 'canary', status: 'done:dev-api-2026-12-07' },
     restApi: 'Api', stage: 'dev',
     stable: { function: 'StableFn', alarms: [] },
     canary: { function: 'CanaryFn', alarms: ['CanaryErrors'] },
@@ -235,8 +235,9 @@ class FakeWorld {
 function bgParams(r, { blue = 100, green = 0, serving = 'blue', status = 'done:prod-2026-11-30' } = {}) {
   return { [r.parameters.blueWeight]: blue, [r.parameters.greenWeight]: green, [r.parameters.serving]: serving, [r.parameters.status]: status, OtherParam: 'keep' };
 }
-function apiParams(r, { percent = 0, status = 'done:dev-api-2026-11-30' } = {}) {
-  return { [r.parameters.percent]: percent, [r.parameters.status]: status, OtherParam: 'keep' };
+// Before a release the stage serves what the previous one promoted ('original' here); promote names the canary's.
+function apiParams(r, { percent = 0, stageBackend = 'original', status = 'done:dev-api-2026-11-30' } = {}) {
+  return { [r.parameters.percent]: percent, [r.parameters.stageBackend]: stageBackend, [r.parameters.status]: status, OtherParam: 'keep' };
 }
 
 module.exports = { T0, ARN, FakeClock, FakeWorld, Killed, bgRelease, apiRelease, bgParams, apiParams, steady };
