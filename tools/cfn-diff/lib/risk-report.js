@@ -54,8 +54,8 @@ function atDeclaredState(stacks) {
 /** Every stack's findings: [{ stack, category, rule, resource, message, rollback }]. */
 function stackRisks(stacks) {
   return atDeclaredState(stacks).flatMap(s => classifyRisks({
-    oldTemplate: s.oldTemplate, newTemplate: s.newTemplate, result: s.result, diff: s.diff, paths: s.paths,
-    oldStackInfo: s.oldInfo, newStackInfo: s.newInfo, releases: s.releases,
+    oldTemplate: s.oldTemplate, newTemplate: s.newTemplate, oldRawTemplate: s.rawOld, newRawTemplate: s.rawNew,
+    result: s.result, diff: s.diff, paths: s.paths, oldStackInfo: s.oldInfo, newStackInfo: s.newInfo, releases: s.releases,
   }).map(f => ({ stack: s.name, ...f })));
 }
 

@@ -146,3 +146,11 @@ test('a new release-mode stack: a line saying it is created at its declared stat
   assert.match(first.releases[0].text, /traffic canary 0 % → dev-api-2026-12-07 promoted \(canary 0 %\) \*\*at this deploy\*\*/);
   assert.deepEqual(releaseChanges(null, null), []);
 });
+
+test('data: a retained bucket removed whose condition is false at the declared state: its policy read from the template as written', () => {
+  const oldT = releaseMode();
+  oldT.Resources.BlueLogs = { Type: 'AWS::S3::Bucket', Condition: 'FleetsBlueServes8A1B2C3D', Properties: {}, DeletionPolicy: 'Retain' };
+  const f = report(oldT, releaseMode()).findings;
+  assert.deepEqual(f.map(x => x.rule), ['stateful-replaced']);
+  assert.match(f[0].message, /removed \(Retain: the old one is kept/);
+});
