@@ -15,8 +15,8 @@ const { listenerWeights, raisedWeights } = require('./risk/downtime');
 
 const METADATA_KEY = 'Infra::Releases';
 /** The parameters (by their role in the metadata) that carry traffic, per kind. */
-// An API stage serves the canary's backend when status is done:<id>: status carries traffic there.
-const TRAFFIC_PARAMETERS = { 'blue-green': ['blueWeight', 'greenWeight'], 'api-canary': ['percent', 'status'] };
+// An API stage serves the backend its stageBackend parameter names: that and the canary's percent carry traffic.
+const TRAFFIC_PARAMETERS = { 'blue-green': ['blueWeight', 'greenWeight'], 'api-canary': ['percent', 'stageBackend'] };
 
 /** The release entries of a template (objects only). */
 function releasesOf(template) {
@@ -96,7 +96,9 @@ function trafficOf(release, entry, declared, raw) {
     const canary = propsOf(stage).CanarySetting;
     // No canary setting, or one without PercentTraffic: 0 % (the API Gateway default).
     const p = !isObject(canary) || canary.PercentTraffic === undefined ? 0 : literalNumber(canary.PercentTraffic);
-    return entry && status === `done:${entry.id}` ? `${entry.id} promoted (canary ${pct(p)})` : `canary ${pct(p)}`;
+    const backend = entry && isObject(entry.parameters) ? parameterValues(raw || {}).get(entry.parameters.stageBackend) : undefined;
+    const serves = backend ? `stage on ${backend}, ` : '';
+    return entry && status === `done:${entry.id}` ? `${entry.id} promoted (${serves}canary ${pct(p)})` : `${serves}canary ${pct(p)}`;
   }
   return '?';
 }

@@ -123,27 +123,32 @@ test('a release that declares a weight to a fleet with no servers at its final s
 test('a new release-mode stack: a line saying it is created at its declared state; an api-canary release', () => {
   const created = report(null, releaseMode());
   assert.match(created.releases[0].text, /a new stack, created at its declared final state \(traffic blue 0 % \/ green 100 % \(serving green\)\)/);
+  // The API as the constructs write it: the stage serves the backend ApiStageBackend names (default: the canary's).
   const api = (percent, id, withParams = true) => ({
-    Parameters: withParams ? { ApiCanaryPercent: { Type: 'Number', Default: percent }, ApiReleaseStatus: { Type: 'String', Default: `done:${id}` } } : undefined,
-    Conditions: withParams ? { ApiPromoted: { 'Fn::Equals': [{ Ref: 'ApiReleaseStatus' }, `done:${id}`] } } : undefined,
+    Parameters: withParams ? {
+      ApiCanaryPercent: { Type: 'Number', Default: percent },
+      ApiStageBackend: { Type: 'String', AllowedValues: ['canary', 'original'], Default: 'canary' },
+      ApiReleaseStatus: { Type: 'String', Default: `done:${id}` },
+    } : undefined,
+    Conditions: withParams ? { ApiStageServescanary0: { 'Fn::Equals': [{ Ref: 'ApiStageBackend' }, 'canary'] } } : undefined,
     Resources: {
       Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } },
       Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, StageName: 'dev',
         CanarySetting: withParams ? { PercentTraffic: { Ref: 'ApiCanaryPercent' } } : undefined,
-        Variables: withParams ? { 'Fn::If': ['ApiPromoted', { fn: 'canary' }, { fn: 'stable' }] } : { fn: 'stable' } } },
+        Variables: withParams ? { 'Fn::If': ['ApiStageServescanary0', { fn: 'canary' }, { fn: 'original' }] } : { fn: 'original' } } },
     },
     Metadata: withParams ? { 'Infra::Releases': [{ kind: 'api-canary', id, construct: 'Dev-Api/Api', steps: [10, 50], bakeSeconds: 300,
-      gates: { alarms: true, maxErrorPercent: 1 }, parameters: { percent: 'ApiCanaryPercent', status: 'ApiReleaseStatus' },
-      final: { percent: 0, status: `done:${id}` }, restApi: 'Api', stage: 'dev' }] } : undefined,
+      gates: { alarms: true, maxErrorPercent: 1 }, parameters: { percent: 'ApiCanaryPercent', stageBackend: 'ApiStageBackend', status: 'ApiReleaseStatus' },
+      final: { percent: 0, stageBackend: 'canary', status: `done:${id}` }, restApi: 'Api', stage: 'dev' }] } : undefined,
   });
   const strip = t => JSON.parse(JSON.stringify(t));
   const r = report(strip(api(0, 'dev-api-2026-11-30')), strip(api(0, 'dev-api-2026-12-07')));
   assert.equal(r.releases.length, 1);
-  assert.equal(r.releases[0].text, 'release `dev-api-2026-12-07` (api-canary, `Dev-Api/Api`): traffic dev-api-2026-11-30 promoted (canary 0 %) → dev-api-2026-12-07 promoted (canary 0 %) '
+  assert.equal(r.releases[0].text, 'release `dev-api-2026-12-07` (api-canary, `Dev-Api/Api`): traffic dev-api-2026-11-30 promoted (stage on canary, canary 0 %) → dev-api-2026-12-07 promoted (stage on canary, canary 0 %) '
     + 'moves in steps 10, 50 % by tools/release (bake 300 s each; gates: the new side\'s alarms, errors ≤ 1 %), not by this deploy: `cdk deploy` keeps the current parameter values.');
   const first = report(strip(api(0, 'x', false)), strip(api(0, 'dev-api-2026-12-07')));
   assert.equal(first.releases[0].deployMovesTraffic, true);
-  assert.match(first.releases[0].text, /traffic canary 0 % → dev-api-2026-12-07 promoted \(canary 0 %\) \*\*at this deploy\*\*/);
+  assert.match(first.releases[0].text, /traffic canary 0 % → dev-api-2026-12-07 promoted \(stage on canary, canary 0 %\) \*\*at this deploy\*\*/);
   assert.deepEqual(releaseChanges(null, null), []);
 });
 
