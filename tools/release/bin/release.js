@@ -27,7 +27,7 @@ async function main(argv) {
     log({ time: new Date().toISOString(), event: 'done', stack: a.stacks[0], result: 'error', reason: e.message });
     return EXIT.usage;
   }
-  const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds, driftCheck: a.driftCheck };
+  const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds, healthyWaitSeconds: a.healthyWaitSeconds, driftCheck: a.driftCheck };
   // Interrupted (Ctrl-C, a CI job cancelled): the parameters are the state, so say how to go on.
   let current;
   for (const signal of ['SIGINT', 'SIGTERM']) {

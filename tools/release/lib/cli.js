@@ -15,6 +15,8 @@ const USAGE = `usage: tools/release/run --stack NAME [--stack NAME ...] [options
   --abort              roll the release back now (every stack given)
   --poll-seconds N     override the release's pollSeconds (tests)
   --bake-seconds N     override the release's bakeSeconds (tests)
+  --healthy-wait-seconds N
+                       override the release's healthyWaitSeconds (tests)
   --no-drift-check     skip CloudFormation drift detection after a finished release (it runs by default)
   --cloudformation-role-arn ARN|auto
                        make the CloudFormation calls as this role (assumed with the caller's credentials;
@@ -49,6 +51,7 @@ function parse(argv, env = process.env) {
     else if (k === '--abort') a.abort = true;
     else if (k === '--poll-seconds') { a.pollSeconds = seconds(); if (a.pollSeconds === 0) throw new UsageError('--poll-seconds must be > 0'); }
     else if (k === '--bake-seconds') a.bakeSeconds = seconds();
+    else if (k === '--healthy-wait-seconds') a.healthyWaitSeconds = seconds();
     else if (k === '--no-drift-check') a.driftCheck = false;
     else if (k === '--cloudformation-role-arn') a.cloudFormationRoleArn = next();
     else if (k === '--qualifier') a.qualifier = next();

@@ -43,7 +43,7 @@ function pickRelease(stackName, list, id) {
 
 class Driver {
   // clients: { cfn, cw, elb } (SDK v3 clients or fakes with send); out(line); log(event object);
-  // options: { releaseId, pollSeconds, bakeSeconds, stackPollMs, driftCheck (default true), driftTimeoutMs }
+  // options: { releaseId, pollSeconds, bakeSeconds, healthyWaitSeconds, stackPollMs, driftCheck (default true), driftTimeoutMs }
   constructor({ stackName, clients, clock = realClock, out = console.log, log = () => {}, options = {} }) {
     Object.assign(this, { stackName, clients, clock, out, emit: log, options });
     this.stack = new Stack({ cfn: clients.cfn, name: stackName, clock, out, pollMs: options.stackPollMs ?? STACK_POLL_MS });
@@ -71,6 +71,7 @@ class Driver {
     try { validate(r); } catch (e) { throw new MetadataError(`stack ${this.stackName}: ${e.message}`); }
     if (this.options.pollSeconds !== undefined) r.pollSeconds = this.options.pollSeconds;
     if (this.options.bakeSeconds !== undefined) r.bakeSeconds = this.options.bakeSeconds;
+    if (this.options.healthyWaitSeconds !== undefined) r.healthyWaitSeconds = this.options.healthyWaitSeconds;
     this.r = r;
     this.t = transitions(r);
   }

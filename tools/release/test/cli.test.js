@@ -92,6 +92,8 @@ test('parse: the options, the region from AWS_REGION or AWS_DEFAULT_REGION, --re
   assert.equal(parse(['--stack', 'A', '--region', 'ap-south-1'], { AWS_REGION: 'eu-west-1' }).region, 'ap-south-1');
   assert.deepEqual(parse(['--stack', 'A', '--release', 'r1', '--abort'], { AWS_REGION: 'x' }), { stacks: ['A'], releaseId: 'r1', abort: true, region: 'x' });
   assert.throws(() => parse(['--stack', '--status'], {}), UsageError);
+  assert.equal(parse(['--stack', 'A', '--healthy-wait-seconds', '30', '--no-drift-check'], { AWS_REGION: 'x' }).healthyWaitSeconds, 30);
+  assert.equal(parse(['--stack', 'A', '--no-drift-check'], { AWS_REGION: 'x' }).driftCheck, false);
 });
 
 test('parse: --cloudformation-role-arn (ARN or auto, else RELEASE_CLOUDFORMATION_ROLE_ARN) and --qualifier', () => {

@@ -282,6 +282,15 @@ test('prepare refused: the new color not healthy in time puts serving back, stat
   assert.equal(events.find((e) => e.event === 'decision').decision, 'refused');
 });
 
+test('--healthy-wait-seconds shortens the prepare wait (tests)', async () => {
+  const { w } = setup();
+  w.healthy.green = 0;
+  const { code, text } = await drive(w, { options: { healthyWaitSeconds: 20 } });
+  assert.equal(code, EXIT.refused);
+  assert.match(text, /REFUSED: green has 0 healthy targets of the 2 required after 20 s/);
+  assert.ok(w.calls[1].at - w.calls[0].at < 4000 + 20000 + 16000, 'refused within the wait plus one poll');
+});
+
 test('prepare: targets becoming healthy during the wait let the release go on', async () => {
   const { w } = setup();
   const healthyFrom = T0 + 120000;
