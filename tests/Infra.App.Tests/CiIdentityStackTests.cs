@@ -115,10 +115,28 @@ public class CiIdentityStackTests(CiIdentityStackTests.Fixture f) : IClassFixtur
     {
         // -c account=111111111111 puts dev and prod in one account: the trust policies separate the jobs,
         // the identity policies cannot (one bootstrap deploy role per account and qualifier). docs/ci-cd.md.
-        var dev = f.Statements("GitHubDeployRoleDev").Single()!["Resource"]!.AsArray().Select(TemplateText).ToList();
-        var prod = f.Statements("GitHubDeployRoleProd").Single()!["Resource"]!.AsArray().Select(TemplateText).ToList();
+        var dev = Statement("GitHubDeployRoleDev", "AssumeCdkBootstrapRoles")["Resource"]!.AsArray().Select(TemplateText).ToList();
+        var prod = Statement("GitHubDeployRoleProd", "AssumeCdkBootstrapRoles")["Resource"]!.AsArray().Select(TemplateText).ToList();
         dev.Should().Equal(prod).And.Contain("arn:${Ref:AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-deploy-role-111111111111-eu-west-1");
     }
+
+    [Theory]
+    [InlineData("GitHubDeployRoleDev")]
+    [InlineData("GitHubDeployRoleProd")]
+    public void EachDeployRoleReadsOnlyWhatTheReleaseDriverJudgesOn(string role)
+    {
+        // tools/release in deploy.yml: its CloudFormation calls go through the CDK deploy role; these reads, which
+        // that role lacks, are the job's own. docs/ci-cd.md, "The release step".
+        f.Statements(role).Select(s => s!["Sid"]!.GetValue<string>()).Should().Equal("AssumeCdkBootstrapRoles", "ReleaseReads", "ReleaseReadAlarms");
+        var reads = Statement(role, "ReleaseReads");
+        reads["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("cloudwatch:GetMetricData", "elasticloadbalancing:DescribeTargetHealth");
+        reads["Resource"]!.GetValue<string>().Should().Be("*");
+        var alarms = Statement(role, "ReleaseReadAlarms");
+        alarms["Action"]!.GetValue<string>().Should().Be("cloudwatch:DescribeAlarms");
+        TemplateText(alarms["Resource"]).Should().Be("arn:${Ref:AWS::Partition}:cloudwatch:eu-west-1:111111111111:alarm:*");
+    }
+
+    private JsonObject Statement(string role, string sid) => f.Statements(role).Single(s => s!["Sid"]!.GetValue<string>() == sid)!.AsObject();
 
     [Fact]
     public void WorkflowsUseTheRolesOfTheirJobs()

@@ -9,6 +9,7 @@ require('./lib/check-deps');
 const { listStackTemplates, readTemplate, UsageError } = require('./lib/classify');
 const { estimateStacks, assumptionLines, linesTable, usd, totalCell, DEFAULT_REGION } = require('./lib/cost');
 const { runCli, printJson } = require('./lib/cli');
+const { declaredState } = require('./lib/declared');
 
 const USAGE = `Usage: tools/cost/run [--region REGION] [--json] [CDK_OUT]
 
@@ -33,7 +34,8 @@ runCli(USAGE, argv => {
   }
   if (rest.length > 1) throw new UsageError('expected at most one cdk.out folder');
   const dir = rest[0] || 'cdk.out';
-  const stacks = [...listStackTemplates(dir, { label: 'CDK_OUT' })].map(([name, s]) => ({ name, template: readTemplate(s.file), info: s.info }));
+  // At the declared state (every parameter at its Default), as pr-diff prices it: a release-mode stack at its final state.
+  const stacks = [...listStackTemplates(dir, { label: 'CDK_OUT' })].map(([name, s]) => ({ name, template: declaredState(readTemplate(s.file)), info: s.info }));
   const envs = estimateStacks(stacks, { region });
   if (json) { printJson(envs); return envs.some(e => e.unknown) ? 3 : 0; }
   const out = [`## Monthly cost of ${dir}`, '', '| Environment | Region | At minimum capacity | At desired capacity | Unknown items |', '|---|---|---:|---:|---:|'];

@@ -70,7 +70,7 @@ runCli(USAGE, argv => {
   if (opts.jsonOut) {
     const json = {};
     for (const s of stacks) json[s.name] = { ...s.result, risks: risk.findings.filter(f => f.stack === s.name) };
-    json['$risk'] = { gates: risk.verdicts, costs: risk.costs.map(c => ({ environment: c.environment, base: c.base && c.base.desired, head: c.head && c.head.desired, delta: c.delta, percent: Number.isFinite(c.percent) ? c.percent : null, unknown: c.unknown })) };
+    json['$risk'] = { gates: risk.verdicts, releases: risk.releases, costs: risk.costs.map(c => ({ environment: c.environment, base: c.base && c.base.desired, head: c.head && c.head.desired, delta: c.delta, percent: Number.isFinite(c.percent) ? c.percent : null, unknown: c.unknown })) };
     fs.writeFileSync(opts.jsonOut, `${JSON.stringify(json, null, 2)}\n`);
   }
   process.stdout.write(markdown);

@@ -17,7 +17,9 @@ namespace Infra.Constructs.CiCd;
 /// <item><see cref="DeployRoles"/>, one per <see cref="GitHubDeployTarget"/> (e.g. dev and prod): each trusted
 /// by one subject (<c>environment:NAME</c> or <c>ref:refs/heads/BRANCH</c>), optionally only from one
 /// workflow file (<c>job_workflow_ref</c>), and allowed to assume only the CDK bootstrap deploy,
-/// file-publishing, image-publishing and lookup roles of its own account and qualifier.</item>
+/// file-publishing, image-publishing and lookup roles of its own account and qualifier, and to read what a
+/// release is judged on (<c>cloudwatch:GetMetricData</c>, <c>cloudwatch:DescribeAlarms</c> on that account's
+/// alarms, <c>elasticloadbalancing:DescribeTargetHealth</c>): reads only, no change to anything.</item>
 /// </list>
 /// All trust only tokens whose audience is <c>sts.amazonaws.com</c> (StringEquals, no wildcards) and
 /// last at most one hour. Two targets in one account with one qualifier reach the same bootstrap
@@ -36,6 +38,16 @@ public sealed partial class GitHubOidcRoles : Construct
 
     /// <summary>Bootstrap roles a deploy role may assume (<c>cdk-QUALIFIER-KIND-role-ACCOUNT-REGION</c>).</summary>
     public static readonly IReadOnlyList<string> DeployBootstrapRoles = ["deploy", "file-publishing", "image-publishing", "lookup"];
+
+    /// <summary>
+    /// Sid of each deploy role's statement allowing the reads a release driver (<c>tools/release</c>) needs that the
+    /// CDK deploy role lacks: <c>cloudwatch:GetMetricData</c> and <c>elasticloadbalancing:DescribeTargetHealth</c>
+    /// (on <c>*</c>: neither action has a resource type that applies).
+    /// </summary>
+    public const string ReleaseReadsSid = "ReleaseReads";
+
+    /// <summary>Sid of the statement allowing <c>cloudwatch:DescribeAlarms</c> on the target account's alarms in its regions.</summary>
+    public const string ReleaseAlarmReadsSid = "ReleaseReadAlarms";
 
     /// <summary>ARN of the OIDC provider the roles trust (created here or imported).</summary>
     public string ProviderArn { get; }
@@ -131,7 +143,7 @@ public sealed partial class GitHubOidcRoles : Construct
             string? workflowRef = target.Workflow is { } wf ? $"{repository}/{wf}@refs/heads/{target.WorkflowBranch ?? target.Branch ?? "main"}" : null;
             var policy = new ManagedPolicy(this, "DeployPolicy" + name, new ManagedPolicyProps
             {
-                Description = $"cdk deploy ({name}) from {repository}: assume the CDK bootstrap deploy, publishing and lookup roles of one account (they hold the permissions)",
+                Description = $"cdk deploy ({name}) from {repository}: assume the CDK bootstrap deploy, publishing and lookup roles of one account (they hold the permissions); read the metrics, alarms and target health a release (tools/release) is judged on",
                 Statements =
                 [
                     new PolicyStatement(new PolicyStatementProps
@@ -141,11 +153,31 @@ public sealed partial class GitHubOidcRoles : Construct
                         Resources = targetRegions.SelectMany(r => DeployBootstrapRoles.Select(k =>
                             $"arn:{stack.Partition}:iam::{account}:role/cdk-{targetQualifier}-{k}-role-{account}-{r}")).ToArray(),
                     }),
+                    // tools/release runs its CloudFormation calls as the CDK deploy role (which may pass the stacks'
+                    // execution role) and these reads, which that role lacks, with the job's own credentials.
+                    // Service Authorization Reference: cloudwatch:GetMetricData (its one resource type, dataset, is
+                    // optional and not what classic metrics are) and elasticloadbalancing:DescribeTargetHealth (no
+                    // resource type) take only "*"; cloudwatch:DescribeAlarms requires the alarm resource type,
+                    // arn:PARTITION:cloudwatch:REGION:ACCOUNT:alarm:NAME, so it gets its own statement below.
+                    new PolicyStatement(new PolicyStatementProps
+                    {
+                        Sid = ReleaseReadsSid,
+                        Actions = ["cloudwatch:GetMetricData", "elasticloadbalancing:DescribeTargetHealth"],
+                        Resources = ["*"],
+                    }),
+                    // Metric alarms only: DescribeAlarms returns composite alarms only to a permission scoped to "*"
+                    // (CloudWatch API reference, DescribeAlarms), and the driver asks for them only when a gate is one.
+                    new PolicyStatement(new PolicyStatementProps
+                    {
+                        Sid = ReleaseAlarmReadsSid,
+                        Actions = ["cloudwatch:DescribeAlarms"],
+                        Resources = targetRegions.Select(r => $"arn:{stack.Partition}:cloudwatch:{r}:{account}:alarm:*").ToArray(),
+                    }),
                 ],
             });
             roles[name] = new Role(this, "DeployRole" + name, new RoleProps
             {
-                Description = $"cdk deploy ({name}) from {repository} (GitHub OIDC {Subject(repository, target)}{(workflowRef is null ? "" : ", " + target.Workflow)}): assumes the CDK bootstrap roles of {(target.Account is null ? "this account" : "account " + target.Account)} only",
+                Description = $"cdk deploy ({name}) from {repository} (GitHub OIDC {Subject(repository, target)}{(workflowRef is null ? "" : ", " + target.Workflow)}): assumes the CDK bootstrap roles of {(target.Account is null ? "this account" : "account " + target.Account)} only; reads release metrics, alarms and target health",
                 AssumedBy = Trust(Subject(repository, target), workflowRef),
                 MaxSessionDuration = Duration.Hours(1),
                 ManagedPolicies = [policy],

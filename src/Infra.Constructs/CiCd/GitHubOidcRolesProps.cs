@@ -20,7 +20,8 @@ public sealed record GitHubOidcRolesProps
 
     /// <summary>
     /// One deploy role per target (e.g. dev and prod), each trusted by exactly one GitHub subject and
-    /// allowed to assume only its own account's CDK bootstrap roles. Never give two environments one
+    /// allowed to assume only its own account's CDK bootstrap roles (and to read the CloudWatch metrics and alarms
+    /// and target health a release driver judges on). Never give two environments one
     /// role: the approval gate of one would then guard nothing. Required, at least one; names unique.
     /// </summary>
     public IReadOnlyList<GitHubDeployTarget>? DeployTargets { get; init; }

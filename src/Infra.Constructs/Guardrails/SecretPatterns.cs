@@ -149,7 +149,9 @@ public static partial class SecretPatterns
     /// not a file path (<c>/run/secrets/db</c>) nor a URL without a password (its own pattern sees those).
     /// </summary>
     public static bool LooksLikeSecretValue(string value) =>
-        value.Length >= 8 && !value.Any(char.IsWhiteSpace) && !PathOrPlainUrl().IsMatch(value) &&
+        value.Length >= 8 && !value.Any(char.IsWhiteSpace) &&
+        // An AWS secret access key (40 of A-Z a-z 0-9 / +) may start with '/' and so look like a path: its shape wins.
+        (!PathOrPlainUrl().IsMatch(value) || AwsSecretKeyShape().IsMatch(value)) &&
         new[] { value.Any(char.IsLower), value.Any(char.IsUpper), value.Any(char.IsDigit), value.Any(c => !char.IsLetterOrDigit(c)) }.Count(b => b) >= 2;
 
     /// <summary>
@@ -247,6 +249,9 @@ public static partial class SecretPatterns
 
     [GeneratedRegex(@"^(?:(?:/|\./|~/)[A-Za-z0-9_.@%+/-]*|[A-Za-z][A-Za-z0-9+.-]*://[^\s@/]*(?:[/?#][^\s]*)?)$")]
     private static partial Regex PathOrPlainUrl();
+
+    [GeneratedRegex(@"^(?=.*[0-9+/])(?=.*[A-Z])(?=.*[a-z])[A-Za-z0-9/+]{40}$")]
+    private static partial Regex AwsSecretKeyShape();
 
     [GeneratedRegex(@"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")]
     private static partial Regex AccessKeyId();

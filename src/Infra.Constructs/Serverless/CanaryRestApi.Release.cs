@@ -27,15 +27,16 @@ public sealed partial class CanaryRestApi
     private readonly List<IAlarm> _releaseAlarms = [];
 
     /// <summary>
-    /// The canary's share and the release's status as parameters whose defaults are the promoted state: the stage
-    /// serves the canary's variables when the status is this release's done:&lt;id&gt;, the stable ones otherwise
-    /// (an older release's value, or rolled-back:&lt;id&gt;). The canary keeps its own variables throughout; at 0 % no
-    /// request reaches it.
+    /// The canary's share, the backend the stage serves and the release's status as parameters whose defaults are
+    /// the promoted state. The stage's backend is named by a parameter (not derived from the status) so that what
+    /// is live stays live when the next release is declared: <c>cdk deploy</c> keeps its value, and only the driver's
+    /// promote changes it. The canary keeps its own variables throughout; at 0 % no request reaches it.
     /// </summary>
     private CanaryReleaseParameters ParameterizeCanary(ReleaseSettings release, IReadOnlyDictionary<string, string> stableVars,
         IReadOnlyDictionary<string, string> canaryVars, bool useStageCache)
     {
         var prefix = NonAlphanumeric().Replace(Node.Id, "");
+        var (stableKey, canaryKey, variable) = (Settings.StableBackend, Settings.CanaryBackend, Settings.BackendVariable);
         var percent = new CfnParameter(this, "CanaryPercent", new CfnParameterProps
         {
             Type = "Number",
@@ -45,6 +46,15 @@ public sealed partial class CanaryRestApi
             Description = $"Percent of {Node.Path}'s requests its stage canary gets. Moved by tools/release; the default is the declared final state (promoted).",
         });
         percent.OverrideLogicalId(prefix + "CanaryPercent");
+        var keys = _backends.Keys.Order(StringComparer.Ordinal).ToList();
+        var stageBackend = new CfnParameter(this, "StageBackend", new CfnParameterProps
+        {
+            Type = "String",
+            AllowedValues = [.. keys],
+            Default = canaryKey,
+            Description = $"The backend {Node.Path}'s stage serves (the canary's backend once promoted). Written by tools/release when it promotes.",
+        });
+        stageBackend.OverrideLogicalId(prefix + "StageBackend");
         var status = new CfnParameter(this, "ReleaseStatus", new CfnParameterProps
         {
             Type = "String",
@@ -53,12 +63,22 @@ public sealed partial class CanaryRestApi
             Description = $"Where the last release of {Node.Path} ended: done:<id> (canary promoted) or rolled-back:<id>. Written by tools/release.",
         });
         status.OverrideLogicalId(prefix + "ReleaseStatus");
-        var promoted = new CfnCondition(this, "Promoted", new CfnConditionProps { Expression = Fn.ConditionEquals(status.ValueAsString, release.DoneStatus) });
-        promoted.OverrideLogicalId(prefix + "Promoted");
         _ = new CfnOutput(this, "ReleaseStatusOutput", new CfnOutputProps { Value = status.ValueAsString, Description = "Where the last release ended (tools/release)" });
 
-        // Plain Fn::If JSON (the condition's logical id is fixed above): jsii cannot pass an intrinsic through an untyped value.
-        CfnStage.AddPropertyOverride("Variables", new Dictionary<string, object> { ["Fn::If"] = new object[] { prefix + "Promoted", ToMap(canaryVars), ToMap(stableVars) } });
+        // The stage's variables for each backend it may serve: the canary's own (with its overrides) for the canary's
+        // backend, the stable ones with that backend otherwise. Plain Fn::If JSON over one condition per backend.
+        object VariablesFor(string key) => key == canaryKey ? ToMap(canaryVars)
+            : new Dictionary<string, string>(stableVars) { [variable] = _backends[key].FunctionArn };
+        object? chosen = null;
+        for (var i = keys.Count - 1; i >= 0; i--)
+        {
+            if (chosen is null) { chosen = VariablesFor(keys[i]); continue; }
+            var id = $"{prefix}StageServes{NonAlphanumeric().Replace(keys[i], "")}{i}";
+            var condition = new CfnCondition(this, $"StageServes{i}", new CfnConditionProps { Expression = Fn.ConditionEquals(stageBackend.ValueAsString, keys[i]) });
+            condition.OverrideLogicalId(id);
+            chosen = new Dictionary<string, object> { ["Fn::If"] = new object[] { id, VariablesFor(keys[i]), chosen } };
+        }
+        CfnStage.AddPropertyOverride("Variables", chosen!);
         CfnStage.CanarySetting = new CfnStage.CanarySettingProperty
         {
             DeploymentId = Deployment.DeploymentId,
@@ -82,15 +102,15 @@ public sealed partial class CanaryRestApi
         ReleaseMetadata.Add(this, () =>
         {
             var entry = release.ToMetadata("api-canary", Node.Path);
-            entry["parameters"] = new Dictionary<string, object> { ["percent"] = percent.LogicalId, ["status"] = status.LogicalId };
-            entry["final"] = new Dictionary<string, object> { ["percent"] = 0, ["status"] = release.DoneStatus };
+            entry["parameters"] = new Dictionary<string, object> { ["percent"] = percent.LogicalId, ["stageBackend"] = stageBackend.LogicalId, ["status"] = status.LogicalId };
+            entry["final"] = new Dictionary<string, object> { ["percent"] = 0, ["stageBackend"] = canaryKey, ["status"] = release.DoneStatus };
             entry["restApi"] = stack.GetLogicalId((CfnElement)Api.Node.DefaultChild!);
             entry["stage"] = StageName;
-            entry["stable"] = Function(_backends[Settings.StableBackend], []);
-            entry["canary"] = Function(_backends[Settings.CanaryBackend], _releaseAlarms);
+            entry["stable"] = Function(_backends[stableKey], []);
+            entry["canary"] = Function(_backends[canaryKey], _releaseAlarms);
             return entry;
         });
-        return new CanaryReleaseParameters(percent, status);
+        return new CanaryReleaseParameters(percent, stageBackend, status);
     }
 
     private static Dictionary<string, string> ToMap(IReadOnlyDictionary<string, string> variables) => variables.ToDictionary(kv => kv.Key, kv => kv.Value);

@@ -164,8 +164,10 @@ public sealed partial record CanaryRestApiSettings
                 check.Reject(nameof(props.Release), props.Release, "unset, None or Promoted with Progressive (the release's steps set the canary's share)");
             if (canary is null)
                 check.Reject(nameof(props.Canary), null, "a StageCanary with Progressive: the release promotes it");
-            else if (!differs)
-                check.Reject(nameof(props.Canary), "(same backend and stage variables as the stage)", "a canary whose Backend or StageVariableOverrides differ from the stage's with Progressive");
+            else if (canaryBackend == stable)
+                // The stage's backend is a parameter naming a backend (what is live stays live across declarations),
+                // so a release promotes a backend: a canary of stage variables alone has nothing to name.
+                check.Reject($"{nameof(props.Canary)}.{nameof(StageCanary.Backend)}", canaryBackend, $"a backend other than StableBackend ({stable}) with Progressive: a release promotes a backend");
         }
 
         var rate = props.ThrottlingRateLimit ?? ApiGatewayDefaults.ThrottlingRateLimit;

@@ -111,8 +111,9 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
     public void DeployRoleCanOnlyAssumeTheFourCdkBootstrapRoles()
     {
         var statements = f.Statements("CiDeployRoleMain").AsArray();
-        var statement = statements.Should().ContainSingle().Subject!;
-        statement["Sid"]!.GetValue<string>().Should().Be("AssumeCdkBootstrapRoles");
+        statements.Select(s => s!["Sid"]!.GetValue<string>()).Should().Equal("AssumeCdkBootstrapRoles", "ReleaseReads", "ReleaseReadAlarms");
+        var statement = statements[0]!;
+        statement["Effect"]!.GetValue<string>().Should().Be("Allow");
         statement["Action"]!.GetValue<string>().Should().Be("sts:AssumeRole");
         statement["Resource"]!.AsArray().Select(r => TemplateExtensions.RenderText(r)).Should().Equal(
             "arn:${Ref:AWS::Partition}:iam::${Ref:AWS::AccountId}:role/cdk-hnb659fds-deploy-role-${Ref:AWS::AccountId}-${Ref:AWS::Region}",
@@ -120,6 +121,27 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
             "arn:${Ref:AWS::Partition}:iam::${Ref:AWS::AccountId}:role/cdk-hnb659fds-image-publishing-role-${Ref:AWS::AccountId}-${Ref:AWS::Region}",
             "arn:${Ref:AWS::Partition}:iam::${Ref:AWS::AccountId}:role/cdk-hnb659fds-lookup-role-${Ref:AWS::AccountId}-${Ref:AWS::Region}");
     }
+
+    [Fact]
+    public void DeployRoleReadsOnlyWhatAReleaseIsJudgedOn() =>
+        // tools/release: metrics and target health take only "*" (Service Authorization Reference), the alarms
+        // are scoped to the target account's alarms in its regions. No write, no other service.
+        Exact(new JsonArray(f.Statements("CiDeployRoleMain").AsArray().Skip(1).Select(s => s!.DeepClone()).ToArray()), """
+        [
+          {
+            "Sid": "ReleaseReads",
+            "Action": ["cloudwatch:GetMetricData", "elasticloadbalancing:DescribeTargetHealth"],
+            "Effect": "Allow",
+            "Resource": "*"
+          },
+          {
+            "Sid": "ReleaseReadAlarms",
+            "Action": "cloudwatch:DescribeAlarms",
+            "Effect": "Allow",
+            "Resource": "arn:${Ref:AWS::Partition}:cloudwatch:${Ref:AWS::Region}:${Ref:AWS::AccountId}:alarm:*"
+          }
+        ]
+        """);
 
     [Fact]
     public void NothingElseGrantsPermissions()
@@ -135,9 +157,21 @@ public class GitHubOidcRolesTests(GitHubOidcRolesTests.Fixture f) : IClassFixtur
         }
         foreach (var (_, policy) in f.Json.ResourcesOf("AWS::IAM::ManagedPolicy"))
             policy.ContainsKey("Roles").Should().BeFalse("attached through the role only");
-        // No wildcard action anywhere, no Resource "*", no pattern conditions.
-        var text = f.Json.ToJsonString();
+        // No wildcard action anywhere, no pattern conditions, and no Resource "*" or ARN wildcard but the release
+        // reads' (DeployRoleReadsOnlyWhatAReleaseIsJudgedOn pins them exactly).
+        var json = f.Json.DeepClone().AsObject();
+        foreach (var (_, policy) in json.ResourcesOf("AWS::IAM::ManagedPolicy"))
+        {
+            var statements = policy["PolicyDocument"]!["Statement"]!.AsArray();
+            foreach (var release in statements.Where(s => s!["Sid"]!.GetValue<string>().StartsWith("ReleaseRead", StringComparison.Ordinal)).ToList())
+            {
+                release!["Action"]!.ToJsonString().Should().NotContain("*");
+                statements.Remove(release);
+            }
+        }
+        var text = json.ToJsonString();
         text.Should().NotContain("\"Resource\":\"*\"").And.NotContain(":*\"").And.NotContain("\"StringLike\"");
+        text.Should().NotContain("cloudwatch:").And.NotContain("elasticloadbalancing:");
     }
 
     [Theory]
@@ -360,6 +394,23 @@ public class GitHubOidcRolesImportTests(GitHubOidcRolesImportTests.Fixture f) : 
           }
         ]
         """);
+
+    [Fact]
+    public void EachDeployRoleReadsTheAlarmsOfItsOwnAccountAndRegions()
+    {
+        string Alarms(string role) => f.Statements(role).AsArray().Single(s => s!["Sid"]!.GetValue<string>() == "ReleaseReadAlarms")!["Resource"]!.ToJsonString();
+        GitHubOidcRolesTests.Exact(JsonNode.Parse(Alarms("CiDeployRoleProd")), """
+        "arn:${Ref:AWS::Partition}:cloudwatch:eu-west-1:222222222222:alarm:*"
+        """);
+        GitHubOidcRolesTests.Exact(JsonNode.Parse(Alarms("CiDeployRoleMain")), """
+        [
+          "arn:${Ref:AWS::Partition}:cloudwatch:eu-west-1:111111111111:alarm:*",
+          "arn:${Ref:AWS::Partition}:cloudwatch:us-east-1:111111111111:alarm:*"
+        ]
+        """);
+        // The diff role reads no metric, alarm or target health.
+        f.Statements("CiDiffRole").ToJsonString().Should().NotContain("cloudwatch").And.NotContain("elasticloadbalancing");
+    }
 
     [Fact]
     public void DeployRoleAssumesTheQualifiedBootstrapRolesInEachRegion()

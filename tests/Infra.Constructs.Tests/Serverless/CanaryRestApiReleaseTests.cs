@@ -40,17 +40,20 @@ public sealed class CanaryRestApiReleaseTests
         var p = Built.Value.Json["Parameters"]!.AsObject();
         p["ApiCanaryPercent"]!["Type"]!.GetValue<string>().Should().Be("Number");
         p["ApiCanaryPercent"]!["Default"]!.GetValue<double>().Should().Be(0);
+        p["ApiStageBackend"]!["Default"]!.GetValue<string>().Should().Be("canary");
+        p["ApiStageBackend"]!["AllowedValues"]!.AsArray().Select(v => v!.GetValue<string>()).Should().Equal("canary", "original");
         p["ApiReleaseStatus"]!["Default"]!.GetValue<string>().Should().Be("done:api-r1");
-        Built.Value.Json["Conditions"]!["ApiPromoted"]!.ToJsonString().Should().Be("""{"Fn::Equals":[{"Ref":"ApiReleaseStatus"},"done:api-r1"]}""");
     }
 
     [Fact]
-    public void The_stage_serves_the_canary_only_once_this_release_is_done()
+    public void The_stage_serves_the_backend_its_parameter_names_so_a_new_declaration_moves_nothing()
     {
+        // cdk deploy keeps ApiStageBackend's value: the backend live before the next release stays live until the driver promotes.
+        Built.Value.Json["Conditions"]!["ApiStageServescanary0"]!.ToJsonString().Should().Be("""{"Fn::Equals":[{"Ref":"ApiStageBackend"},"canary"]}""");
         var variables = Stage["Variables"]!["Fn::If"]!.AsArray();
-        variables[0]!.GetValue<string>().Should().Be("ApiPromoted");
+        variables[0]!.GetValue<string>().Should().Be("ApiStageServescanary0");
         variables[1]!["lambdaFunction"]!["Ref"]!.GetValue<string>().Should().Be(Built.Value.CanaryAlias);
-        variables[1]!["mode"]!.GetValue<string>().Should().Be("canary");
+        variables[1]!["mode"]!.GetValue<string>().Should().Be("canary", "the canary's own variables come with its backend");
         variables[2]!["lambdaFunction"]!["Ref"]!.GetValue<string>().Should().Be(Built.Value.OriginalAlias);
         variables[2]!["mode"]!.GetValue<string>().Should().Be("stable");
     }
@@ -72,8 +75,8 @@ public sealed class CanaryRestApiReleaseTests
         entry["kind"]!.GetValue<string>().Should().Be("api-canary");
         entry["steps"]!.AsArray().Select(s => s!.GetValue<double>()).Should().Equal(5, 50);
         entry["gates"]!["maxP99Seconds"]!.GetValue<double>().Should().Be(1);
-        entry["parameters"]!.ToJsonString().Should().Be("""{"percent":"ApiCanaryPercent","status":"ApiReleaseStatus"}""");
-        entry["final"]!.ToJsonString().Should().Be("""{"percent":0,"status":"done:api-r1"}""");
+        entry["parameters"]!.ToJsonString().Should().Be("""{"percent":"ApiCanaryPercent","stageBackend":"ApiStageBackend","status":"ApiReleaseStatus"}""");
+        entry["final"]!.ToJsonString().Should().Be("""{"percent":0,"stageBackend":"canary","status":"done:api-r1"}""");
         entry["stage"]!.GetValue<string>().Should().Be(Built.Value.Api.StageName);
         var resources = Built.Value.Json["Resources"]!.AsObject();
         resources[entry["restApi"]!.GetValue<string>()]!["Type"]!.GetValue<string>().Should().Be("AWS::ApiGateway::RestApi");
@@ -100,5 +103,20 @@ public sealed class CanaryRestApiReleaseTests
         var (original, canary) = ServerlessTestKit.SampleFunctions(stack);
         var props = CanaryRestApiFixture.SampleProps(original, canary, CanaryRelease.None) with { Canary = null, Release = null, Progressive = new ProgressiveRelease { Id = "r1" } };
         ServerlessTestKit.Rejects(() => _ = new CanaryRestApi(stack, "Api", props), "Test/Api", "CanaryRestApiProps.Canary").Message.Should().Contain("the release promotes it");
+    }
+
+    [Fact]
+    public void A_progressive_canary_of_stage_variables_alone_is_rejected()
+    {
+        var stack = ServerlessTestKit.NewStack();
+        var (original, canary) = ServerlessTestKit.SampleFunctions(stack);
+        var props = CanaryRestApiFixture.SampleProps(original, canary, CanaryRelease.None) with
+        {
+            Release = null,
+            Canary = new StageCanary { StageVariableOverrides = new Dictionary<string, string> { ["mode"] = "canary" } },
+            Progressive = new ProgressiveRelease { Id = "r1" },
+        };
+        ServerlessTestKit.Rejects(() => _ = new CanaryRestApi(stack, "Api", props), "Test/Api", "CanaryRestApiProps.Canary.Backend")
+            .Message.Should().Contain("a release promotes a backend");
     }
 }

@@ -167,6 +167,7 @@ function totalCell(e, which) {
 function assumptionLines(regions, pricesDir = PRICES_DIR) {
   const out = ['730 hours a month; on-demand list prices in USD; no free tier, Savings Plans or data transfer.',
     'EC2: the fleets at their minimum and at their desired capacity (DesiredCapacity, else MinSize); scheduled scaling not counted.',
+    'Every parameter at its Default: a release-mode stack is priced at its declared final state (docs/pr-diff.md#releases).',
     'Gateway VPC endpoints cost nothing; interface endpoints per AZ-hour.',
     'Not estimated (priced by requests or storage): Lambda, API Gateway, S3, SNS, SQS, DynamoDB, CodeDeploy, Route 53 zones and queries.'];
   for (const r of regions) {

@@ -1,12 +1,19 @@
 'use strict';
 /**
  * The risk half of the pr-diff report: deploy-safety findings (lib/risk/), the monthly cost of each
- * environment before and after (lib/cost.js), and the gates (risk-gates.json) that decide the exit code.
+ * environment before and after (lib/cost.js), the releases a change declares (lib/releases.js,
+ * informational), and the gates (risk-gates.json) that decide the exit code.
+ *
+ * Risk and cost read values of the templates at their declared state (every parameter at its
+ * Default, lib/declared.js): atDeclaredState() below is the one place that does it, for both. The
+ * engine's structural diff (each stack's result / diff) stays on the templates as written.
  */
 const fs = require('fs');
 const path = require('path');
 const { classifyRisks, CATEGORIES } = require('./risk');
 const { estimateStacks, assumptionLines, linesTable, usd, totalCell } = require('./cost');
+const { declaredState } = require('./declared');
+const { releaseChanges, releaseNotes } = require('./releases');
 
 const GATES_FILE = path.resolve(__dirname, '..', 'risk-gates.json');
 const GATES = ['downtime', 'access', 'data', 'cost'];
@@ -28,16 +35,38 @@ function parseAcks(text) {
   return acks;
 }
 
+/**
+ * The stacks (classifyDirs() entries) as risk and cost judge them: oldTemplate / newTemplate at their
+ * declared state, the templates as written kept as rawOld / rawNew, and the releases added or changed
+ * (lib/releases.js). Idempotent: an entry already judged is returned as is.
+ */
+function atDeclaredState(stacks) {
+  return stacks.map(s => (s.rawOld !== undefined ? s : {
+    ...s,
+    rawOld: s.oldTemplate || null,
+    rawNew: s.newTemplate || null,
+    oldTemplate: s.oldTemplate ? declaredState(s.oldTemplate) : s.oldTemplate,
+    newTemplate: s.newTemplate ? declaredState(s.newTemplate) : s.newTemplate,
+    releases: releaseChanges(s.oldTemplate, s.newTemplate),
+  }));
+}
+
 /** Every stack's findings: [{ stack, category, rule, resource, message, rollback }]. */
 function stackRisks(stacks) {
-  return stacks.flatMap(s => classifyRisks({
-    oldTemplate: s.oldTemplate, newTemplate: s.newTemplate, result: s.result, diff: s.diff, paths: s.paths,
-    oldStackInfo: s.oldInfo, newStackInfo: s.newInfo,
+  return atDeclaredState(stacks).flatMap(s => classifyRisks({
+    oldTemplate: s.oldTemplate, newTemplate: s.newTemplate, oldRawTemplate: s.rawOld, newRawTemplate: s.rawNew,
+    result: s.result, diff: s.diff, paths: s.paths, oldStackInfo: s.oldInfo, newStackInfo: s.newInfo, releases: s.releases,
   }).map(f => ({ stack: s.name, ...f })));
 }
 
+/** Every stack's release notes (lib/releases.js): informational, never gated. */
+function stackReleases(stacks) {
+  return atDeclaredState(stacks).flatMap(releaseNotes);
+}
+
 /** Cost per environment, base and head: [{ environment, base, head, delta, percent }]. */
-function costDelta(stacks, { region } = {}) {
+function costDelta(allStacks, { region } = {}) {
+  const stacks = atDeclaredState(allStacks);
   const base = estimateStacks(stacks.map(s => ({ name: s.name, template: s.oldTemplate, info: s.oldInfo })), { region });
   const head = estimateStacks(stacks.map(s => ({ name: s.name, template: s.newTemplate, info: s.newInfo })), { region });
   const names = [...new Set([...base, ...head].map(e => e.environment))].sort();
@@ -80,14 +109,21 @@ const pct = p => (Number.isFinite(p) ? `${p >= 0 ? '+' : ''}${p.toFixed(1)} %` :
  */
 function renderRisk(stacks, opts = {}) {
   const gates = opts.gates || loadGates();
-  const findings = stackRisks(stacks);
-  const costs = costDelta(stacks, { region: opts.region });
+  const judged = atDeclaredState(stacks);
+  const findings = stackRisks(judged);
+  const releases = stackReleases(judged);
+  const costs = costDelta(judged, { region: opts.region });
   const verdicts = evaluateGates(findings, costs, gates, opts);
   const lines = ['### Deploy risk', ''];
   if (!findings.length) lines.push('No downtime risk, broader access or data at risk found.', '');
   else {
     lines.push('| Risk | Stack | Resource | What | Rollback |', '|---|---|---|---|---|');
     for (const f of findings) lines.push(`| ${CATEGORY_LABEL[f.category]} (\`${f.rule}\`) | \`${f.stack}\` | \`${esc(f.resource)}\` | ${esc(f.message)} | ${esc(f.rollback)} |`);
+    lines.push('');
+  }
+  if (releases.length) {
+    lines.push('Releases declared in this change (informational, not gated):', '');
+    for (const r of releases) lines.push(`- \`${r.stack}\`: ${r.text}`);
     lines.push('');
   }
   lines.push('### Monthly cost', '');
@@ -98,7 +134,7 @@ function renderRisk(stacks, opts = {}) {
       const region = (c.head || c.base).region;
       lines.push(`| ${c.environment} | ${region} | ${totalCell(c.base, 'desired')} | ${totalCell(c.head, 'desired')} | ${c.delta >= 0 ? '+' : '−'}${usd(Math.abs(c.delta))} | ${pct(c.percent)} |`);
     }
-    lines.push('', '_At the fleets\' desired capacity (DesiredCapacity, else MinSize). Unknown items are left out of the sums and listed below: a missing price is never $0._', '');
+    lines.push('', '_At the fleets\' desired capacity (DesiredCapacity, else MinSize), every parameter at its Default (a release-mode stack at its declared final state). Unknown items are left out of the sums and listed below: a missing price is never $0._', '');
     for (const c of costs) {
       const e = c.head || c.base;
       const unknown = e.lines.filter(l => l.min === null);
@@ -121,7 +157,7 @@ function renderRisk(stacks, opts = {}) {
     lines.push(`- ${v.gate}: ${state} — ${what}`);
   }
   lines.push('', '_A failing gate fails the check; if the risk is intended, add a line `risk-ack: <gate>` to the pull request description (gates: tools/cfn-diff/risk-gates.json)._', '');
-  return { markdown: lines.join('\n'), findings, costs, verdicts, failed: verdicts.filter(v => v.failed).map(v => v.gate) };
+  return { markdown: lines.join('\n'), findings, releases, costs, verdicts, failed: verdicts.filter(v => v.failed).map(v => v.gate) };
 }
 
-module.exports = { renderRisk, loadGates, parseAcks, stackRisks, costDelta, evaluateGates, GATES_FILE };
+module.exports = { renderRisk, loadGates, parseAcks, atDeclaredState, stackRisks, stackReleases, costDelta, evaluateGates, GATES_FILE };

@@ -19,6 +19,8 @@ const PART_ORDER = ['image', 'user data', 'instance type', 'other'];
 const COLOR_TAG_KEYS = ['deployment-color', 'color', 'colour'];
 const COLORS = /^(blue|green)$/i;
 
+const { declaredState } = require('./declared');
+
 const isObject = v => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** JSON with sorted object keys: equal values give equal strings. */
@@ -198,7 +200,9 @@ function colorOf(asg, lt, fleet) {
  * Fleets whose servers a deploy of newT over oldT replaces (or, with no update policy, whose launch
  * template changes under running servers). Only launch templates and groups that exist on both
  * sides count: a new fleet is an addition, not a replacement. `paths` is the logicalId ->
- * construct path map used when a resource has no aws:cdk:path metadata.
+ * construct path map used when a resource has no aws:cdk:path metadata. What changed is read from
+ * the templates as written; the group's sizes at the new template's declared state (every parameter
+ * at its Default, lib/declared.js: a release-mode fleet's `Fn::If` sizes).
  */
 function serverReplacements(oldTemplate, newTemplate, paths = {}) {
   const oldT = oldTemplate || {};
@@ -206,6 +210,7 @@ function serverReplacements(oldTemplate, newTemplate, paths = {}) {
   const oldRes = isObject(oldT.Resources) ? oldT.Resources : {};
   const newRes = isObject(newT.Resources) ? newT.Resources : {};
   const out = [];
+  let sized = null; // the new template at its declared state, made when first needed
   for (const [ltId, lt] of Object.entries(newRes)) {
     if (!isObject(lt) || lt.Type !== LAUNCH_TEMPLATE) continue;
     const before = oldRes[ltId];
@@ -221,14 +226,16 @@ function serverReplacements(oldTemplate, newTemplate, paths = {}) {
       const ltPath = resourcePath(lt, paths, ltId);
       const fleet = fleetName(asgPath, ltPath, asgId);
       const policy = updatePolicy(asg);
+      sized = sized || (declaredState(newT).Resources || {});
+      const sizes = isObject(sized[asgId]) && isObject(sized[asgId].Properties) ? sized[asgId].Properties : {};
       out.push({
         fleet,
         color: colorOf(asg, lt, fleet),
         parts: PART_ORDER.filter(p => changes.some(c => c.part === p)),
         changes,
-        minSize: literalNumber(props.MinSize),
-        desiredCapacity: literalNumber(props.DesiredCapacity),
-        maxSize: literalNumber(props.MaxSize),
+        minSize: literalNumber(sizes.MinSize),
+        desiredCapacity: literalNumber(sizes.DesiredCapacity),
+        maxSize: literalNumber(sizes.MaxSize),
         updatePolicy: policy,
         replacesRunningServers: policy.kind !== 'none',
         autoScalingGroup: { logicalId: asgId, path: asgPath },

@@ -120,3 +120,43 @@ test('cost.js on a cdk.out: per environment, unknown reported, exit 3; --json', 
   assert.ok(Math.abs(prod.desired - (119.136 + 2.56 + 32.85 + 16.425 + 5.84 + 0.30 + 1.00 + 2 + 0.40 + 14.60 + 59.568 + 1.28 + 32.85)) < 1e-9, String(prod.desired));
   assert.equal(runNode('cost.js', ['--bogus']).status, 1);
 });
+
+test('a release-mode stack is priced at its declared state: sizes from Fn::If on the parameter Defaults, the same figure as the literal template', () => {
+  const { costDelta } = require('../lib/risk-report');
+  // Literal: blue serves at 2 (no DesiredCapacity), green idle at 0.
+  const lit = small();
+  delete lit.Resources.Asg.Properties.DesiredCapacity;
+  lit.Resources.GreenAsg = JSON.parse(JSON.stringify(lit.Resources.Asg));
+  Object.assign(lit.Resources.GreenAsg.Properties, { MinSize: '0', DesiredCapacity: '0' });
+  // Release mode, declaring blue: the sizes follow the serving parameter's Default.
+  const rel = JSON.parse(JSON.stringify(lit));
+  rel.Parameters = { FleetsServing: { Type: 'String', AllowedValues: ['blue', 'green', 'both'], Default: 'blue' },
+    BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/cdk-bootstrap/hnb659fds/version' } };
+  const serves = c => ({ 'Fn::Or': [{ 'Fn::Equals': [{ Ref: 'FleetsServing' }, c] }, { 'Fn::Equals': [{ Ref: 'FleetsServing' }, 'both'] }] });
+  rel.Conditions = { FleetsBlueServes1A2B: serves('blue'), FleetsGreenServes3C4D: serves('green') };
+  for (const [asg, cond] of [['Asg', 'FleetsBlueServes1A2B'], ['GreenAsg', 'FleetsGreenServes3C4D']]) {
+    Object.assign(rel.Resources[asg].Properties, { MinSize: { 'Fn::If': [cond, '2', '0'] }, MaxSize: { 'Fn::If': [cond, '8', '1'] },
+      DesiredCapacity: { 'Fn::If': [cond, { Ref: 'AWS::NoValue' }, '0'] } });
+  }
+  rel.Resources.BlueMorning = { Type: 'AWS::AutoScaling::ScheduledAction', Condition: 'FleetsBlueServes1A2B', Properties: { AutoScalingGroupName: { Ref: 'Asg' }, MinSize: 4 } };
+  lit.Resources.BlueMorning = JSON.parse(JSON.stringify(rel.Resources.BlueMorning));
+  delete lit.Resources.BlueMorning.Condition;
+  // As written, the sizes are not literals: unknown.
+  assert.ok(estimateTemplate(rel, HAND).lines.some(l => l.min === null && /MinSize is not a literal/.test(l.note)));
+  // At the declared state: the same lines and figure as the literal template (by hand: the small template at 2 servers).
+  const [c] = costDelta([{ name: 'Prod-Web', oldTemplate: lit, newTemplate: rel, oldInfo: null, newInfo: null }], { region: 'us-east-1' });
+  assert.equal(c.unknown, 0);
+  assert.equal(c.delta, 0);
+  assert.ok(Math.abs(c.head.desired - c.base.desired) < 1e-9 && c.head.desired > 0);
+  assert.deepEqual(c.head.lines, c.base.lines);
+  assert.ok(Math.abs(c.head.min - (119.136 + 2.56 + 32.85 + 16.425 + 5.84 + 0.30 + 1.00 + 2 + 0.40 + 14.60)) < 1e-9, String(c.head.min));
+  // The same in tools/cost/run (cost.js), which prices a cdk.out at the declared state too.
+  const out = path.join(dir, 'cdk.out-release');
+  writeJson(path.join(out, 'Prod-Web.template.json'), rel);
+  const lits = path.join(dir, 'cdk.out-literal');
+  writeJson(path.join(lits, 'Prod-Web.template.json'), lit);
+  const a = runNode('cost.js', ['--json', '--region', 'us-east-1', out]);
+  const b = runNode('cost.js', ['--json', '--region', 'us-east-1', lits]);
+  assert.equal(a.status, 0, a.stderr + a.stdout);
+  assert.deepEqual(a.json, b.json);
+});

@@ -292,3 +292,18 @@ test('classify.js and classify-dir.js print serversReplaced', () => {
   assert.equal(all.status, 0, all.stderr);
   assert.deepEqual(all.json['Prod-Web'].serversReplaced, one.json.serversReplaced);
 });
+
+test('a release-mode fleet (sizes in Fn::If on a serving parameter): the sizes at the declared state, not unknown', () => {
+  const releaseMode = t => {
+    t.Parameters.FleetsServing = { Type: 'String', AllowedValues: ['blue', 'green', 'both'], Default: 'green' };
+    t.Conditions = { FleetsGreenServesAB12: { 'Fn::Or': [{ 'Fn::Equals': [{ Ref: 'FleetsServing' }, 'green'] }, { 'Fn::Equals': [{ Ref: 'FleetsServing' }, 'both'] }] } };
+    Object.assign(t.Resources[ID.Green.asg].Properties, { MinSize: { 'Fn::If': ['FleetsGreenServesAB12', '2', '0'] },
+      MaxSize: { 'Fn::If': ['FleetsGreenServesAB12', '8', '1'] }, DesiredCapacity: { 'Fn::If': ['FleetsGreenServesAB12', { Ref: 'AWS::NoValue' }, '0'] } });
+    return t;
+  };
+  const before = releaseMode(webStack({ images: RECORDED }));
+  const after_ = releaseMode(webStack({ images: { ...RECORDED, Green: { 'eu-west-1': 'ami-0c0c0c0c0c0c0c0c0' } } }));
+  const [green] = classify(before, after_).result.serversReplaced;
+  assert.deepEqual([green.fleet, green.minSize, green.desiredCapacity, green.maxSize], ['Prod-Web/Fleets/Green', 2, null, 8]);
+  assert.match(report(before, after_).markdown, /`Prod-Web\/Fleets\/Green` \(green\)\*\* — image \(mapping `[^`]+`: eu-west-1\); 2 servers at its minimum;/);
+});

@@ -66,6 +66,10 @@ async function simulate(q) {
   // AWS's service reference, and drops context keys that reference does not list for the action.
   const out = await runSimulation(simulation, {});
   if (out.errors) throw new Error(`the engine refused the question: ${JSON.stringify(out.errors)}`);
+  // Resource "*" is what IAM evaluates for an action without a required resource type (e.g.
+  // cloudwatch:GetMetricData, whose one resource type is optional); the engine answers such a request as a
+  // "wildcard" one, decided over every resource the action could name. Any other wildcard is a mistake.
+  if (out.resultType === 'wildcard' && resource === '*') return { result: out.overallResult, analysis: undefined, simulation, ignoredContextKeys: [] };
   if (out.resultType !== 'single') throw new Error(`expected one resource, got a wildcard request (${resource})`);
   const ignored = out.result.ignoredContextKeys || [];
   if (ignored.length === 0) return { result: out.overallResult, analysis: out.result.analysis, simulation, ignoredContextKeys: [] };

@@ -146,3 +146,37 @@ test('the diff role reads the reference stacks\' templates and nothing else', as
   assert.equal(await may(role.diff, 's3:GetObject', 'arn:aws:s3:::cdk-hnb659fds-assets-111111111111-eu-west-1/x'), false);
   assert.equal(await may(role.diff, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:app-AbCdEf`), false);
 });
+
+// tools/release in deploy.yml: its CloudFormation calls go through the CDK deploy role (assumed above); these
+// reads, which that role lacks, are made with the job's own credentials (docs/ci-cd.md, "The release step").
+test('the prod deploy role may make the release driver\'s three reads, the alarms only of its account and region', async () => {
+  const alarm = (name, region = 'eu-west-1', account = ACCOUNT) => `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
+  const targetGroup = `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:targetgroup/prod-green/943f017f100becff`;
+  assert.equal(await may(role.prod, 'cloudwatch:GetMetricData', '*'), true);
+  assert.equal(await may(role.prod, 'elasticloadbalancing:DescribeTargetHealth', '*'), true);
+  assert.equal(await may(role.prod, 'cloudwatch:DescribeAlarms', alarm('Prod-Web-MonitoringGreenTarget5xxRate-ABC')), true);
+  assert.equal(await may(role.prod, 'cloudwatch:DescribeAlarms', alarm('x', 'us-east-1')), false, 'another region');
+  assert.equal(await may(role.prod, 'cloudwatch:DescribeAlarms', alarm('x', 'eu-west-1', '222222222222')), false, 'another account');
+  // ...and nothing more: no alarm or metric write, no load balancer change, no CloudFormation of its own, no EC2.
+  const denied = [
+    ['cloudwatch:PutMetricAlarm', alarm('Prod-Web-MonitoringGreenTarget5xxRate-ABC')],
+    ['cloudwatch:SetAlarmState', alarm('Prod-Web-MonitoringGreenTarget5xxRate-ABC')],
+    ['cloudwatch:DeleteAlarms', alarm('Prod-Web-MonitoringGreenTarget5xxRate-ABC')],
+    ['cloudwatch:DisableAlarmActions', alarm('Prod-Web-MonitoringGreenTarget5xxRate-ABC')],
+    ['cloudwatch:PutMetricData', '*'],
+    ['elasticloadbalancing:DeregisterTargets', targetGroup],
+    ['elasticloadbalancing:ModifyTargetGroup', targetGroup],
+    ['cloudformation:UpdateStack', `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/Prod-Web/abc`],
+    ['cloudformation:DescribeStacks', `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/Prod-Web/abc`],
+    ['ec2:TerminateInstances', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123456789abcdef0`],
+    ['ec2:DescribeInstances', '*'],
+    ['logs:GetLogEvents', `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:app:log-stream:x`],
+  ];
+  for (const [action, resource] of denied) assert.equal(await may(role.prod, action, resource), false, action);
+});
+
+test('the diff role makes none of the release driver\'s reads', async () => {
+  assert.equal(await may(role.diff, 'cloudwatch:GetMetricData', '*'), false);
+  assert.equal(await may(role.diff, 'elasticloadbalancing:DescribeTargetHealth', '*'), false);
+  assert.equal(await may(role.diff, 'cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:x`), false);
+});

@@ -67,3 +67,16 @@ test('refuses to evaluate a role with managed policies it cannot see, unless tol
   await assert.rejects(isAllowed({ template: t, roleLogicalId: 'InstanceRole', action: 's3:PutObject', resource: 'arn:aws:s3:::x/y' }), /arn:aws:iam::aws:policy\/AdministratorAccess/);
   assert.equal(await isAllowed({ template: t, roleLogicalId: 'InstanceRole', action: 's3:PutObject', resource: 'arn:aws:s3:::x/y', allowUnresolvedPolicies: true }), false);
 });
+
+test('resource "*": answered for actions without a required resource type, refused as a wildcard for others', async () => {
+  const t = { Resources: { R: { Type: 'AWS::IAM::Role', Properties: {
+    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+    Policies: [{ PolicyName: 'reads', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeTargetHealth'], Resource: '*' }] } }],
+  } } } };
+  // GetMetricData's one resource type (dataset) is optional, DescribeTargetHealth has none: IAM evaluates "*".
+  assert.equal(await isAllowed({ template: t, roleLogicalId: 'R', action: 'cloudwatch:GetMetricData', resource: '*' }), true);
+  assert.equal(await isAllowed({ template: t, roleLogicalId: 'R', action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' }), true);
+  assert.equal(await isAllowed({ template: t, roleLogicalId: 'R', action: 'cloudwatch:PutMetricData', resource: '*' }), false);
+  // A pattern is a question about many resources at once: a mistake, not an answer.
+  await assert.rejects(isAllowed({ template: t, roleLogicalId: 'R', action: 's3:GetObject', resource: 'arn:aws:s3:::b/*' }), /wildcard request/);
+});

@@ -3,10 +3,8 @@
 // stack's Infra::Releases metadata (release-spec.md). --help for the options; README.md.
 'use strict';
 const fs = require('fs');
-const { CloudFormationClient } = require('@aws-sdk/client-cloudformation');
-const { CloudWatchClient } = require('@aws-sdk/client-cloudwatch');
-const { ElasticLoadBalancingV2Client } = require('@aws-sdk/client-elastic-load-balancing-v2');
 const { Driver, EXIT } = require('../lib/driver');
+const { makeClients } = require('../lib/clients');
 const { USAGE, UsageError, parse, runStacks } = require('../lib/cli');
 
 async function main(argv) {
@@ -17,13 +15,19 @@ async function main(argv) {
     return EXIT.usage;
   }
   if (a.help) { console.log(USAGE); return EXIT.ok; }
-  const config = { region: a.region };
-  const clients = {
-    cfn: new CloudFormationClient(config), cw: new CloudWatchClient(config), elb: new ElasticLoadBalancingV2Client(config),
-  };
   // Appended line by line, synchronously: a driver killed mid-step leaves every event before it.
   const log = a.log ? (event) => fs.appendFileSync(a.log, `${JSON.stringify(event)}\n`) : () => {};
-  const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds };
+  let clients;
+  try {
+    let roleArn;
+    ({ clients, cloudFormationRoleArn: roleArn } = await makeClients({ region: a.region, cloudFormationRoleArn: a.cloudFormationRoleArn, qualifier: a.qualifier }));
+    if (roleArn) console.log(`release: CloudFormation calls as ${roleArn}; CloudWatch and Elastic Load Balancing reads as the caller`);
+  } catch (e) { // --cloudformation-role-arn auto: GetCallerIdentity failed (no credentials, no network)
+    console.error(`release: --cloudformation-role-arn ${a.cloudFormationRoleArn}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`);
+    log({ time: new Date().toISOString(), event: 'done', stack: a.stacks[0], result: 'error', reason: e.message });
+    return EXIT.usage;
+  }
+  const options = { releaseId: a.releaseId, pollSeconds: a.pollSeconds, bakeSeconds: a.bakeSeconds, healthyWaitSeconds: a.healthyWaitSeconds, driftCheck: a.driftCheck };
   // Interrupted (Ctrl-C, a CI job cancelled): the parameters are the state, so say how to go on.
   let current;
   for (const signal of ['SIGINT', 'SIGTERM']) {

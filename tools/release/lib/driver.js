@@ -43,7 +43,7 @@ function pickRelease(stackName, list, id) {
 
 class Driver {
   // clients: { cfn, cw, elb } (SDK v3 clients or fakes with send); out(line); log(event object);
-  // options: { releaseId, pollSeconds, bakeSeconds, stackPollMs }
+  // options: { releaseId, pollSeconds, bakeSeconds, healthyWaitSeconds, stackPollMs, driftCheck (default true), driftTimeoutMs }
   constructor({ stackName, clients, clock = realClock, out = console.log, log = () => {}, options = {} }) {
     Object.assign(this, { stackName, clients, clock, out, emit: log, options });
     this.stack = new Stack({ cfn: clients.cfn, name: stackName, clock, out, pollMs: options.stackPollMs ?? STACK_POLL_MS });
@@ -71,6 +71,7 @@ class Driver {
     try { validate(r); } catch (e) { throw new MetadataError(`stack ${this.stackName}: ${e.message}`); }
     if (this.options.pollSeconds !== undefined) r.pollSeconds = this.options.pollSeconds;
     if (this.options.bakeSeconds !== undefined) r.bakeSeconds = this.options.bakeSeconds;
+    if (this.options.healthyWaitSeconds !== undefined) r.healthyWaitSeconds = this.options.healthyWaitSeconds;
     this.r = r;
     this.t = transitions(r);
   }
@@ -98,17 +99,25 @@ class Driver {
       if (!ids[logical]) throw new MetadataError(`stack ${this.stackName}: ${what} of release ${r.id} is "${logical}", which is not a resource of the stack`);
       return ids[logical];
     };
+    let gateAlarms;
     if (r.kind === 'blue-green') {
       const { neu, old } = colorsOf(r);
       const lb = phys(r.loadBalancer, 'loadBalancer');
       const side = (c) => ({ targetGroupArn: phys(r.colors[c].targetGroup, `colors.${c}.targetGroup`), loadBalancerArn: lb });
       this.targetGroups = { [neu]: side(neu).targetGroupArn, [old]: side(old).targetGroupArn };
       this.sides = { canary: side(neu), baseline: side(old) };
-      this.alarmNames = (r.colors[neu].alarms || []).map((a, i) => phys(a, `colors.${neu}.alarms[${i}]`));
+      gateAlarms = r.colors[neu].alarms || [];
+      this.alarmNames = gateAlarms.map((a, i) => phys(a, `colors.${neu}.alarms[${i}]`));
     } else {
       this.sides = { canary: { functionName: phys(r.canary.function, 'canary.function') }, baseline: { functionName: phys(r.stable.function, 'stable.function') } };
-      this.alarmNames = (r.canary.alarms || []).map((a, i) => phys(a, `canary.alarms[${i}]`));
+      gateAlarms = r.canary.alarms || [];
+      this.alarmNames = gateAlarms.map((a, i) => phys(a, `canary.alarms[${i}]`));
     }
+    // Composite alarms only when a gate is one (or of a type the stack does not say): DescribeAlarms answers
+    // a request for composite alarms only to a permission on "*", and a deploy role's is on alarm ARNs
+    // (GitHubOidcRoles, statement ReleaseReadAlarms).
+    const types = this.stack.resourceTypes || {};
+    this.alarmTypes = gateAlarms.every((a) => types[a] === 'AWS::CloudWatch::Alarm') ? ['MetricAlarm'] : ['MetricAlarm', 'CompositeAlarm'];
     // The metric dimensions come from the ARNs: a malformed one is found now, not at the first poll.
     try { buildQuery(r.kind, this.sides, new Date(0), new Date(60000)); } catch (e) { throw new MetadataError(`stack ${this.stackName}: release ${r.id}: ${e.message}`); }
   }
@@ -347,7 +356,7 @@ class Driver {
       const AlarmNames = this.alarmNames.slice(i, i + 100);
       let NextToken;
       do {
-        const res = await read('DescribeAlarms', this.clients.cw, new DescribeAlarmsCommand({ AlarmNames, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }));
+        const res = await read('DescribeAlarms', this.clients.cw, new DescribeAlarmsCommand({ AlarmNames, AlarmTypes: this.alarmTypes, NextToken }));
         for (const a of [...(res.MetricAlarms || []), ...(res.CompositeAlarms || [])]) {
           const since = a.StateTransitionedTimestamp || a.StateUpdatedTimestamp;
           found.set(a.AlarmName, { name: a.AlarmName, state: a.StateValue, since: since ? new Date(since).getTime() : null });
@@ -408,7 +417,8 @@ class Driver {
       this.log('done', { result: 'rolled-back', reason, incomplete: e.message });
       return EXIT.rolledBack;
     }
-    this.log('done', { result: 'rolled-back', reason });
+    const clean = await this.driftCheck();
+    this.log('done', { result: 'rolled-back', reason, drifted: !clean });
     return EXIT.rolledBack;
   }
 
@@ -417,8 +427,28 @@ class Driver {
     this.log('step', { action });
     await this.update(this.t.settle, action);
     this.say(`done: ${this.r.final.status}`);
-    this.log('done', { result: 'done' });
-    return EXIT.ok;
+    const clean = await this.driftCheck();
+    this.log('done', { result: 'done', drifted: !clean });
+    return clean ? EXIT.ok : EXIT.refused;
+  }
+
+  // The last step of a finished release (done or rolled back): CloudFormation's drift detection must find
+  // nothing drifted, since every change was an update of the stack itself. -> false only when it drifted.
+  async driftCheck() {
+    if (this.options.driftCheck === false) return true;
+    const d = await this.stack.detectDrift({ timeoutMs: this.options.driftTimeoutMs });
+    if (!d.available) {
+      this.say(`drift detection unavailable (${d.reason}); not checked`);
+      this.log('drift', { available: false, reason: d.reason });
+      return true;
+    }
+    this.log('drift', { available: true, status: d.status, detection: d.detection, reason: d.reason, drifted: d.drifted });
+    if (d.drifted.length) {
+      this.say(`DRIFTED: ${d.drifted.map((x) => `${x.logicalId} (${x.type}) ${x.status}${x.differences.length ? `: ${x.differences.join('; ')}` : ''}`).join(', ')}`);
+      return false;
+    }
+    this.say(`drift detection: ${d.status}${d.detection !== 'DETECTION_COMPLETE' ? ` (${d.detection}${d.reason ? `: ${d.reason}` : ''})` : ''}`);
+    return true;
   }
 }
 

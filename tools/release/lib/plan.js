@@ -40,12 +40,13 @@ function validate(r) {
   }
   // No absolute p99 bound unless the release declares one (the ratio to the baseline still applies).
   if (g.maxP99Seconds !== undefined && g.maxP99Seconds !== null && typeof g.maxP99Seconds !== 'number') fail('gates.maxP99Seconds: a number (or absent) is required');
-  const keys = r.kind === 'blue-green' ? ['blueWeight', 'greenWeight', 'serving', 'status'] : ['percent', 'status'];
+  const keys = r.kind === 'blue-green' ? ['blueWeight', 'greenWeight', 'serving', 'status'] : ['percent', 'stageBackend', 'status'];
   for (const k of keys) {
     if (!r.parameters || typeof r.parameters[k] !== 'string') fail(`parameters.${k}: the parameter's name is required`);
     if (!r.final || r.final[k] === undefined) fail(`final.${k} is required`);
   }
   if (r.final.status !== `done:${r.id}`) fail(`final.status is "${r.final.status}", expected "done:${r.id}"`);
+  if (r.kind === 'api-canary' && (typeof r.final.stageBackend !== 'string' || !r.final.stageBackend)) fail('final.stageBackend (the canary\'s backend key) is required');
   if (r.kind === 'blue-green') {
     if (r.steps[r.steps.length - 1] !== 100) fail('the last step of a blue-green release must be 100');
     const hundred = COLORS.filter((c) => r.final[`${c}Weight`] === 100);
@@ -87,7 +88,7 @@ function readState(r, params) {
     return n;
   };
   if (r.kind === 'blue-green') return { blueWeight: num('blueWeight'), greenWeight: num('greenWeight'), serving: get('serving'), status: get('status') };
-  return { percent: num('percent'), status: get('status') };
+  return { percent: num('percent'), stageBackend: get('stageBackend'), status: get('status') };
 }
 
 // The share of traffic on the new version.

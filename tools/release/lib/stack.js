@@ -3,6 +3,7 @@
 // ids, and the one way it is changed: UpdateStack of parameter values on the previous template.
 const {
   DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, UpdateStackCommand, DescribeStackEventsCommand,
+  DetectStackDriftCommand, DescribeStackDriftDetectionStatusCommand, DescribeStackResourceDriftsCommand,
 } = require('@aws-sdk/client-cloudformation');
 const { MetadataError } = require('./plan');
 
@@ -77,12 +78,17 @@ class Stack {
 
   // Logical id -> physical id of every resource (ListStackResources pages: DescribeStackResources
   // stops at 100 resources, and a web stack has more).
+  // The resource types are kept in this.resourceTypes (logical id -> AWS::...::...).
   async physicalIds() {
     const ids = {};
+    this.resourceTypes = {};
     let NextToken;
     do {
       const res = await this.cfn.send(new ListStackResourcesCommand({ StackName: this.name, NextToken }));
-      for (const r of res.StackResourceSummaries || []) ids[r.LogicalResourceId] = r.PhysicalResourceId;
+      for (const r of res.StackResourceSummaries || []) {
+        ids[r.LogicalResourceId] = r.PhysicalResourceId;
+        this.resourceTypes[r.LogicalResourceId] = r.ResourceType;
+      }
       NextToken = res.NextToken;
     } while (NextToken);
     return ids;
@@ -126,6 +132,42 @@ class Stack {
         `${s.StackStatusReason ? ` (${s.StackStatusReason})` : ''}${cause ? `; first failure: ${cause}` : ''}`);
     }
     return { calledAt, completedAt, noop: false };
+  }
+
+  // detectDrift() -> { available: false, reason } | { available: true, status, detection, reason, drifted: [{ logicalId, type,
+  // status, differences }] }: CloudFormation's own drift detection of the whole stack, the proof that every
+  // resource is what the template and parameters declare. An engine without it (moto) answers "unavailable".
+  async detectDrift({ timeoutMs = 10 * 60 * 1000 } = {}) {
+    let id;
+    try {
+      id = (await this.cfn.send(new DetectStackDriftCommand({ StackName: this.name }))).StackDriftDetectionId;
+    } catch (e) {
+      return { available: false, reason: e.message || String(e) };
+    }
+    const deadline = this.clock.now() + timeoutMs;
+    let st;
+    try {
+      do {
+        await this.clock.sleep(this.pollMs);
+        st = await this.cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }));
+      } while (st.DetectionStatus === 'DETECTION_IN_PROGRESS' && this.clock.now() < deadline);
+    } catch (e) {
+      return { available: false, reason: `drift detection ${id} could not be read: ${e.message || e}` };
+    }
+    if (st.DetectionStatus === 'DETECTION_IN_PROGRESS') return { available: true, status: 'UNKNOWN', detection: 'TIMED_OUT', reason: `no result in ${timeoutMs / 1000} s`, drifted: [] };
+    const drifted = [];
+    let NextToken;
+    do {
+      const res = await this.cfn.send(new DescribeStackResourceDriftsCommand({ StackName: this.name, StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'], NextToken }));
+      for (const d of res.StackResourceDrifts || []) {
+        drifted.push({
+          logicalId: d.LogicalResourceId, type: d.ResourceType, status: d.StackResourceDriftStatus,
+          differences: (d.PropertyDifferences || []).map((p) => `${p.PropertyPath} ${p.DifferenceType}: expected ${p.ExpectedValue}, actual ${p.ActualValue}`),
+        });
+      }
+      NextToken = res.NextToken;
+    } while (NextToken);
+    return { available: true, status: st.StackDriftStatus, detection: st.DetectionStatus, reason: st.DetectionStatusReason, drifted };
   }
 
   // The first resource failure of this update, for the error message (best effort: the status says enough).

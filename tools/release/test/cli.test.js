@@ -15,7 +15,7 @@ const BIN = path.join(__dirname, '..', 'bin', 'release.js');
 
 function cli(args, env = {}) {
   const base = { ...process.env };
-  for (const k of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_PROFILE']) delete base[k];
+  for (const k of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'RELEASE_CLOUDFORMATION_ROLE_ARN']) delete base[k];
   const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...base, NODE_NO_WARNINGS: '1', ...env }, encoding: 'utf8', timeout: 60000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -37,6 +37,11 @@ test('usage errors exit 2 with the reason and the usage', () => {
     [['--stack', 'A', '--stack', 'B', '--release', 'r1', '--region', 'eu-west-1'], /--release ID picks the release of one stack/],
     [['--stack', 'A', '--status', '--abort', '--region', 'eu-west-1'], /exclude each other/],
     [['--stack', 'A'], /no region: give --region or set AWS_REGION/],
+    [['--stack', 'A', '--cloudformation-role-arn', 'cdk-deploy-role', '--region', 'eu-west-1'], /--cloudformation-role-arn cdk-deploy-role: an IAM role ARN \(arn:aws:iam::111111111111:role\/NAME\) or auto is required/],
+    [['--stack', 'A', '--cloudformation-role-arn', 'arn:aws:iam::1111:role/x', '--region', 'eu-west-1'], /an IAM role ARN/],
+    [['--stack', 'A', '--cloudformation-role-arn'], /--cloudformation-role-arn needs a value/],
+    [['--stack', 'A', '--cloudformation-role-arn', 'auto', '--qualifier', 'too.long.q', '--region', 'eu-west-1'], /--qualifier too.long.q: the CDK bootstrap qualifier/],
+    [['--stack', 'A', '--qualifier', 'prod01', '--region', 'eu-west-1'], /--qualifier names the CDK deploy role of --cloudformation-role-arn auto: give both/],
   ];
   for (const [args, re] of cases) {
     const r = cli(args);
@@ -87,6 +92,34 @@ test('parse: the options, the region from AWS_REGION or AWS_DEFAULT_REGION, --re
   assert.equal(parse(['--stack', 'A', '--region', 'ap-south-1'], { AWS_REGION: 'eu-west-1' }).region, 'ap-south-1');
   assert.deepEqual(parse(['--stack', 'A', '--release', 'r1', '--abort'], { AWS_REGION: 'x' }), { stacks: ['A'], releaseId: 'r1', abort: true, region: 'x' });
   assert.throws(() => parse(['--stack', '--status'], {}), UsageError);
+  assert.equal(parse(['--stack', 'A', '--healthy-wait-seconds', '30', '--no-drift-check'], { AWS_REGION: 'x' }).healthyWaitSeconds, 30);
+  assert.equal(parse(['--stack', 'A', '--no-drift-check'], { AWS_REGION: 'x' }).driftCheck, false);
+});
+
+test('parse: --cloudformation-role-arn (ARN or auto, else RELEASE_CLOUDFORMATION_ROLE_ARN) and --qualifier', () => {
+  const arn = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-111111111111-eu-west-1';
+  assert.deepEqual(parse(['--stack', 'A', '--cloudformation-role-arn', 'auto', '--qualifier', 'prod01'], { AWS_REGION: 'eu-west-1' }),
+    { stacks: ['A'], cloudFormationRoleArn: 'auto', qualifier: 'prod01', region: 'eu-west-1' });
+  assert.equal(parse(['--stack', 'A', '--cloudformation-role-arn', arn], { AWS_REGION: 'x' }).cloudFormationRoleArn, arn);
+  assert.equal(parse(['--stack', 'A'], { AWS_REGION: 'x', RELEASE_CLOUDFORMATION_ROLE_ARN: 'auto' }).cloudFormationRoleArn, 'auto');
+  assert.equal(parse(['--stack', 'A', '--cloudformation-role-arn', arn], { AWS_REGION: 'x', RELEASE_CLOUDFORMATION_ROLE_ARN: 'auto' }).cloudFormationRoleArn, arn, 'the option wins');
+  assert.equal(parse(['--stack', 'A', '--qualifier', 'q1'], { AWS_REGION: 'x', RELEASE_CLOUDFORMATION_ROLE_ARN: 'auto' }).qualifier, 'q1');
+  assert.equal('cloudFormationRoleArn' in parse(['--stack', 'A'], { AWS_REGION: 'x', RELEASE_CLOUDFORMATION_ROLE_ARN: '' }), false, 'empty is unset');
+  assert.throws(() => parse(['--stack', 'A'], { AWS_REGION: 'x', RELEASE_CLOUDFORMATION_ROLE_ARN: 'role/x' }), /--cloudformation-role-arn role\/x: an IAM role ARN/);
+  assert.equal(parse(['--stack', 'A', '--cloudformation-role-arn', 'arn:aws-us-gov:iam::111111111111:role/path/to/r'], { AWS_REGION: 'x' }).cloudFormationRoleArn, 'arn:aws-us-gov:iam::111111111111:role/path/to/r');
+});
+
+test('--cloudformation-role-arn auto without an answer from STS exits 2 naming the option, and is logged', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-cli-'));
+  const log = path.join(dir, 'events.jsonl');
+  const r = cli(['--stack', 'Prod-Web', '--cloudformation-role-arn', 'auto', '--log', log], {
+    AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x',
+  });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^release: --cloudformation-role-arn auto: /);
+  const events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual([events.at(-1).event, events.at(-1).stack, events.at(-1).result], ['done', 'Prod-Web', 'error']);
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('runStacks: a release stops at the first stack not done; status, dry run and abort go through all', async () => {

@@ -49,7 +49,10 @@ test('blue-green: a healthy walk prepares, bakes every step and settles at the f
   assert.equal(kinds[kinds.length - 1], 'done');
   assert.equal(events.filter((e) => e.event === 'poll').length, 4 * 20);
   assert.equal(events.filter((e) => e.event === 'decision' && e.decision === 'pass').length, 5); // prepare + 4 steps
-  assert.deepEqual(events.at(-1), { time: new Date(w.clock.now()).toISOString(), event: 'done', stack: 'Prod-Web', release: 'prod-2026-12-07', result: 'done' });
+  assert.deepEqual(events.at(-1), { time: new Date(w.clock.now()).toISOString(), event: 'done', stack: 'Prod-Web', release: 'prod-2026-12-07', result: 'done', drifted: false });
+  // the last step: CloudFormation's drift detection, nothing drifted
+  assert.match(text, /drift detection: IN_SYNC/);
+  assert.deepEqual(events.at(-2).event, 'drift');
   // every event is one JSON line's worth, with time, stack and release
   for (const e of events) { assert.ok(e.time && e.stack === 'Prod-Web' && e.release === 'prod-2026-12-07'); JSON.parse(JSON.stringify(e)); }
 });
@@ -84,6 +87,24 @@ test('an alarm of the new color going to ALARM mid-step rolls back within one po
   assert.equal(rb.sampleToCompleteSeconds, (rollbackCall - alarmAt) / 1000 + 4);
   assert.match(text, /rolled back: breach seen -> UpdateStack call 0 s, -> UPDATE_COMPLETE 4 s; first breaching sample -> call 1 s, -> UPDATE_COMPLETE 5 s/);
   assert.equal(events.at(-1).result, 'rolled-back');
+});
+
+test('the gate alarms are asked for as metric alarms only when they all are (a deploy role may read no composite)', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  assert.equal((await drive(w, { options: { bakeSeconds: 30 } })).code, EXIT.ok);
+  assert.ok(w.alarmRequests.length > 0);
+  for (const input of w.alarmRequests) assert.deepEqual(input.AlarmTypes, ['MetricAlarm']);
+  assert.deepEqual(w.alarmRequests[0].AlarmNames, ['Prod-Web-GreenErrors', 'Prod-Web-GreenLatency']);
+});
+
+test('a composite gate alarm is asked for, and its ALARM rolls back', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  w.types.GreenLatency = 'AWS::CloudWatch::CompositeAlarm';
+  w.alarms['Prod-Web-GreenLatency'] = { state: 'ALARM', since: T0 };
+  const { code, text } = await drive(w);
+  assert.equal(code, EXIT.rolledBack);
+  assert.match(text, /alarm Prod-Web-GreenLatency is in ALARM/);
+  for (const input of w.alarmRequests) assert.deepEqual(input.AlarmTypes, ['MetricAlarm', 'CompositeAlarm']);
 });
 
 test('an alarm of the old color does not gate the release', async () => {
@@ -261,6 +282,15 @@ test('prepare refused: the new color not healthy in time puts serving back, stat
   assert.equal(events.find((e) => e.event === 'decision').decision, 'refused');
 });
 
+test('--healthy-wait-seconds shortens the prepare wait (tests)', async () => {
+  const { w } = setup();
+  w.healthy.green = 0;
+  const { code, text } = await drive(w, { options: { healthyWaitSeconds: 20 } });
+  assert.equal(code, EXIT.refused);
+  assert.match(text, /REFUSED: green has 0 healthy targets of the 2 required after 20 s/);
+  assert.ok(w.calls[1].at - w.calls[0].at < 4000 + 20000 + 16000, 'refused within the wait plus one poll');
+});
+
 test('prepare: targets becoming healthy during the wait let the release go on', async () => {
   const { w } = setup();
   const healthyFrom = T0 + 120000;
@@ -344,7 +374,7 @@ test('api-canary: percent steps baked on Lambda metrics, then promote in one cal
   w.traffic.canary = steady(500, 0, 0.3); w.traffic.baseline = steady(5000, 2, 0.25);
   const { code, text } = await drive(w);
   assert.equal(code, EXIT.ok);
-  assert.deepEqual(changes(w), [{ ApiCanaryPercent: '10' }, { ApiCanaryPercent: '50' }, { ApiCanaryPercent: '0', ApiReleaseStatus: 'done:dev-api-2026-12-07' }]);
+  assert.deepEqual(changes(w), [{ ApiCanaryPercent: '10' }, { ApiCanaryPercent: '50' }, { ApiCanaryPercent: '0', ApiStageBackend: 'canary', ApiReleaseStatus: 'done:dev-api-2026-12-07' }]);
   assert.equal(w.healthCalls, 0); // no target groups: the healthy check does not apply
   assert.match(text, /canary errors 0\.00 % \(0\/\d+\) vs baseline 0\.04 %; p99 0\.300 s vs 0\.250 s; alarms OK/);
   assert.equal(w.lastMetricInput.MetricDataQueries[0].MetricStat.Metric.Dimensions[0].Value, 'Dev-Api-Canary-3C4D');
@@ -507,7 +537,7 @@ test('killed at every point of an api-canary release, a new driver always ends p
     assert.ok((await drive(w)).code instanceof Killed, `kill at ${k}`);
     const second = await drive(w);
     assert.equal(second.code, EXIT.ok, `kill at ${k}: ${second.text}`);
-    assert.deepEqual(w.params, { ApiCanaryPercent: '0', ApiReleaseStatus: 'done:dev-api-2026-12-07', OtherParam: 'keep' }, `kill at ${k}`);
+    assert.deepEqual(w.params, { ApiCanaryPercent: '0', ApiStageBackend: 'canary', ApiReleaseStatus: 'done:dev-api-2026-12-07', OtherParam: 'keep' }, `kill at ${k}`);
   }
 });
 
@@ -571,10 +601,10 @@ test('dry run: api-canary from its start, and a half-finished rollback', async (
   const a = await drive(api.w, { mode: { dryRun: true } });
   assert.equal(a.code, EXIT.ok);
   assert.deepEqual(a.lines, [
-    'Dev-Api dev-api-2026-12-07: api-canary not-started; percent=0 status=done:dev-api-2026-11-30',
+    'Dev-Api dev-api-2026-12-07: api-canary not-started; percent=0 stageBackend=original status=done:dev-api-2026-11-30',
     'Dev-Api dev-api-2026-12-07: dry run: step 1/2, bake 300 s: UpdateStack ApiCanaryPercent=10',
     'Dev-Api dev-api-2026-12-07: dry run: step 2/2, bake 300 s: UpdateStack ApiCanaryPercent=50',
-    'Dev-Api dev-api-2026-12-07: dry run: promote: UpdateStack ApiCanaryPercent=0 ApiReleaseStatus=done:dev-api-2026-12-07',
+    'Dev-Api dev-api-2026-12-07: dry run: promote: UpdateStack ApiCanaryPercent=0 ApiStageBackend=canary ApiReleaseStatus=done:dev-api-2026-12-07',
   ]);
   const half = setup({ state: { blue: 100, green: 0, serving: 'both', status: RB } });
   const b = await drive(half.w, { mode: { dryRun: true } });
@@ -585,4 +615,39 @@ test('dry run: api-canary from its start, and a half-finished rollback', async (
   const done = setup({ state: { blue: 0, green: 100, serving: 'green', status: DONE } });
   assert.match((await drive(done.w, { mode: { dryRun: true } })).text, /dry run: nothing to do/);
   assert.equal(api.w.calls.length + half.w.calls.length + done.w.calls.length, 0);
+});
+
+test('drift detection after a done release: drifted resources are named and the run exits 1', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  w.drift = [{ LogicalResourceId: 'GreenAsg', ResourceType: 'AWS::AutoScaling::AutoScalingGroup', StackResourceDriftStatus: 'MODIFIED',
+    PropertyDifferences: [{ PropertyPath: '/MinSize', DifferenceType: 'NOT_EQUAL', ExpectedValue: '2', ActualValue: '5' }] }];
+  const { code, text, events } = await drive(w, { options: { bakeSeconds: 30 } });
+  assert.equal(code, EXIT.refused);
+  assert.match(text, /DRIFTED: GreenAsg \(AWS::AutoScaling::AutoScalingGroup\) MODIFIED: \/MinSize NOT_EQUAL: expected 2, actual 5/);
+  assert.equal(events.at(-1).drifted, true);
+  assert.equal(w.params.FleetsReleaseStatus, DONE, 'the release itself is done; the drift is reported, not undone');
+});
+
+test('drift detection unavailable (moto has none): said, and the result stands', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  w.drift = 'unavailable';
+  const { code, text } = await drive(w, { options: { bakeSeconds: 30 } });
+  assert.equal(code, EXIT.ok);
+  assert.match(text, /drift detection unavailable \(The DetectStackDrift action has not been implemented\); not checked/);
+});
+
+test('--no-drift-check skips drift detection', async () => {
+  const { w } = setup({ state: { blue: 0, green: 100, serving: 'both' } });
+  const { code, text } = await drive(w, { options: { bakeSeconds: 30, driftCheck: false } });
+  assert.equal(code, EXIT.ok);
+  assert.doesNotMatch(text, /drift/);
+  assert.equal(w.driftChecks, undefined);
+});
+
+test('a rollback also ends with drift detection', async () => {
+  const { w } = setup({ state: { blue: 50, green: 50, serving: 'both' } });
+  const { code, events } = await drive(w, { mode: { abort: true } });
+  assert.equal(code, EXIT.rolledBack);
+  assert.equal(w.driftChecks, 1);
+  assert.equal(events.at(-1).drifted, false);
 });

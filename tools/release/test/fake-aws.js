@@ -47,8 +47,8 @@ function apiRelease(over = {}) {
     kind: 'api-canary', id: 'dev-api-2026-12-07', construct: 'Dev-Api/Api', steps: [10, 50],
     bakeSeconds: 300, pollSeconds: 15, healthyWaitSeconds: 0,
     gates: { alarms: true, maxErrorPercent: 1, maxErrorIncreasePoints: 0.5, maxP99Seconds: 3, maxP99Ratio: 1.5, minRequests: 100 },
-    parameters: { percent: 'ApiCanaryPercent', status: 'ApiReleaseStatus' },
-    final: { percent: 0, status: 'done:dev-api-2026-12-07' },
+    parameters: { percent: 'ApiCanaryPercent', stageBackend: 'ApiStageBackend', status: 'ApiReleaseStatus' },
+    final: { percent: 0, stageBackend: 'canary', status: 'done:dev-api-2026-12-07' },
     restApi: 'Api', stage: 'dev',
     stable: { function: 'StableFn', alarms: [] },
     canary: { function: 'CanaryFn', alarms: ['CanaryErrors'] },
@@ -76,6 +76,13 @@ class FakeWorld {
       BlueErrors: 'Prod-Web-BlueErrors', GreenErrors: 'Prod-Web-GreenErrors', GreenLatency: 'Prod-Web-GreenLatency',
       StableFn: 'Dev-Api-Stable-1A2B', CanaryFn: 'Dev-Api-Canary-3C4D', CanaryErrors: 'Dev-Api-CanaryErrors', Api: 'abc123',
     };
+    // ListStackResources' ResourceType per logical id (the alarms metric alarms; set one composite to test that).
+    this.types = {
+      WebLb: 'AWS::ElasticLoadBalancingV2::LoadBalancer', BlueTg: 'AWS::ElasticLoadBalancingV2::TargetGroup', GreenTg: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+      BlueErrors: 'AWS::CloudWatch::Alarm', GreenErrors: 'AWS::CloudWatch::Alarm', GreenLatency: 'AWS::CloudWatch::Alarm',
+      StableFn: 'AWS::Lambda::Function', CanaryFn: 'AWS::Lambda::Function', CanaryErrors: 'AWS::CloudWatch::Alarm', Api: 'AWS::ApiGateway::RestApi',
+    };
+    this.alarmRequests = []; // every DescribeAlarms input
     this.healthy = { blue: 2, green: 2 }; // numbers or (world) => number
     this.alarms = {}; // name -> { state, since } or (t) => ({ state, since })
     this.traffic = { canary: steady(), baseline: steady() }; // (minuteStartMs) -> sample
@@ -106,7 +113,7 @@ class FakeWorld {
 
   async cfnSend(name, input) {
     this.settle();
-    if (input.StackName !== this.stackName) throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError' });
+    if (name !== 'DescribeStackDriftDetectionStatusCommand' && input.StackName !== this.stackName) throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError' });
     switch (name) {
       case 'DescribeStacksCommand':
         return { Stacks: [{ StackName: this.stackName, StackStatus: this.status, StackStatusReason: this.status === 'UPDATE_ROLLBACK_COMPLETE' ? 'Resource update cancelled' : undefined,
@@ -115,7 +122,7 @@ class FakeWorld {
         return { TemplateBody: JSON.stringify(this.template), StagesAvailable: ['Original', 'Processed'] };
       case 'ListStackResourcesCommand': {
         // Two pages, as a real stack with many resources answers.
-        const all = Object.entries(this.physical).map(([LogicalResourceId, PhysicalResourceId]) => ({ LogicalResourceId, PhysicalResourceId }));
+        const all = Object.entries(this.physical).map(([LogicalResourceId, PhysicalResourceId]) => ({ LogicalResourceId, PhysicalResourceId, ResourceType: this.types[LogicalResourceId] }));
         const half = Math.ceil(all.length / 2);
         return input.NextToken ? { StackResourceSummaries: all.slice(half) } : { StackResourceSummaries: all.slice(0, half), NextToken: 'page2' };
       }
@@ -137,6 +144,16 @@ class FakeWorld {
         this.pending = { values, doneAt: this.clock.now() + this.updateMs, fail };
         return { StackId: `arn:aws:cloudformation:eu-west-1:111111111111:stack/${this.stackName}/1` };
       }
+      // Drift detection: this.drift = null (IN_SYNC), 'unavailable' (an engine without it, as moto), or a list
+      // of drifted resources as DescribeStackResourceDrifts returns them.
+      case 'DetectStackDriftCommand':
+        if (this.drift === 'unavailable') throw Object.assign(new Error('The DetectStackDrift action has not been implemented'), { name: 'NotImplemented' });
+        this.driftChecks = (this.driftChecks || 0) + 1;
+        return { StackDriftDetectionId: `drift-${this.driftChecks}` };
+      case 'DescribeStackDriftDetectionStatusCommand':
+        return { StackDriftDetectionId: input.StackDriftDetectionId, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: Array.isArray(this.drift) && this.drift.length ? 'DRIFTED' : 'IN_SYNC' };
+      case 'DescribeStackResourceDriftsCommand':
+        return { StackResourceDrifts: Array.isArray(this.drift) ? this.drift : [] };
       case 'DescribeStackEventsCommand':
         return { StackEvents: [{ LogicalResourceId: 'GreenAsg', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'capacity', Timestamp: new Date(this.clock.now()) }] };
       default: throw new Error(`fake CloudFormation: ${name} not modelled`);
@@ -166,13 +183,20 @@ class FakeWorld {
   async cwSend(name, input) {
     const now = this.clock.now();
     if (name === 'DescribeAlarmsCommand') {
-      const MetricAlarms = [];
+      // As CloudWatch: AlarmTypes omitted means metric alarms only; a composite alarm is answered only
+      // when CompositeAlarm is asked for.
+      this.alarmRequests.push(input);
+      const types = input.AlarmTypes || ['MetricAlarm'];
+      const compositeNames = new Set(Object.entries(this.types).filter(([, t]) => t === 'AWS::CloudWatch::CompositeAlarm').map(([id]) => this.physical[id]));
+      const MetricAlarms = []; const CompositeAlarms = [];
       for (const AlarmName of input.AlarmNames) {
+        const composite = compositeNames.has(AlarmName);
+        if (!types.includes(composite ? 'CompositeAlarm' : 'MetricAlarm')) continue;
         const a = this.alarms[AlarmName];
         const v = typeof a === 'function' ? a(now) : a || { state: 'OK', since: T0 - 3600e3 };
-        if (v) MetricAlarms.push({ AlarmName, StateValue: v.state, StateTransitionedTimestamp: new Date(v.since) });
+        if (v) (composite ? CompositeAlarms : MetricAlarms).push({ AlarmName, StateValue: v.state, StateTransitionedTimestamp: new Date(v.since) });
       }
-      return { MetricAlarms, CompositeAlarms: [] };
+      return { MetricAlarms, CompositeAlarms };
     }
     if (name !== 'GetMetricDataCommand') throw new Error(`fake CloudWatch: ${name}`);
     this.metricCalls++;
@@ -211,8 +235,9 @@ class FakeWorld {
 function bgParams(r, { blue = 100, green = 0, serving = 'blue', status = 'done:prod-2026-11-30' } = {}) {
   return { [r.parameters.blueWeight]: blue, [r.parameters.greenWeight]: green, [r.parameters.serving]: serving, [r.parameters.status]: status, OtherParam: 'keep' };
 }
-function apiParams(r, { percent = 0, status = 'done:dev-api-2026-11-30' } = {}) {
-  return { [r.parameters.percent]: percent, [r.parameters.status]: status, OtherParam: 'keep' };
+// Before a release the stage serves what the previous one promoted ('original' here); promote names the canary's.
+function apiParams(r, { percent = 0, stageBackend = 'original', status = 'done:dev-api-2026-11-30' } = {}) {
+  return { [r.parameters.percent]: percent, [r.parameters.stageBackend]: stageBackend, [r.parameters.status]: status, OtherParam: 'keep' };
 }
 
 module.exports = { T0, ARN, FakeClock, FakeWorld, Killed, bgRelease, apiRelease, bgParams, apiParams, steady };

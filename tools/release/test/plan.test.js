@@ -102,7 +102,9 @@ test('api-canary: every point of a release maps to its phase', () => {
   assert.deepEqual([apiAt({ percent: 10 }).name, apiAt({ percent: 10 }).index], ['step', 0]);
   assert.deepEqual([apiAt({ percent: 30 }).name, apiAt({ percent: 30 }).index], ['step', 1]);
   assert.deepEqual([apiAt({ percent: 50 }).name, apiAt({ percent: 50 }).index], ['step', 1]);
-  assert.equal(apiAt({ percent: 0, status: D }).name, 'done');
+  assert.equal(apiAt({ percent: 0, stageBackend: 'canary', status: D }).name, 'done');
+  // done recorded but the stage still on the old backend (a promote call repeated by hand): promote again
+  assert.equal(apiAt({ percent: 0, status: D }).name, 'baked-final');
   assert.equal(apiAt({ percent: 50, status: D }).name, 'baked-final');
   const rb = apiAt({ percent: 0, status: 'rolled-back:dev-api-2026-12-07' });
   assert.deepEqual([rb.name, rb.incomplete], ['rolled-back', false]);
@@ -112,13 +114,15 @@ test('api-canary: every point of a release maps to its phase', () => {
 test('api-canary: percents above the last step re-bake the last step', () => {
   const p = apiAt({ percent: 80 });
   assert.deepEqual([p.name, p.index], ['step', 1]);
-  assert.deepEqual(remaining(api, p).map((a) => a.values), [{ percent: 50 }, { percent: 0, status: 'done:dev-api-2026-12-07' }]);
+  assert.deepEqual(remaining(api, p).map((a) => a.values), [{ percent: 50 }, { percent: 0, stageBackend: 'canary', status: 'done:dev-api-2026-12-07' }]);
 });
 
 test('api-canary transitions: percent steps, promote and rollback in one call each', () => {
   const t = transitions(api);
   assert.deepEqual(api.steps.map((_, i) => t.step(i)), [{ percent: 10 }, { percent: 50 }]);
-  assert.deepEqual(t.settle, { percent: 0, status: 'done:dev-api-2026-12-07' });
+  assert.deepEqual(t.settle, { percent: 0, stageBackend: 'canary', status: 'done:dev-api-2026-12-07' });
+  // the rollback leaves the stage on what served before the release
+  assert.deepEqual(t.rollback, [{ percent: 0, status: 'rolled-back:dev-api-2026-12-07' }]);
   assert.deepEqual(t.rollback, [{ percent: 0, status: 'rolled-back:dev-api-2026-12-07' }]);
   assert.deepEqual(remaining(api, apiAt({ percent: 0 })).map((a) => a.action), ['step', 'step', 'promote']);
   assert.equal(t.prepare, undefined);
@@ -152,7 +156,7 @@ test('validate: the metadata the driver relies on, each error naming release and
   for (const [over, re] of bad) {
     assert.throws(() => validate(bgRelease(over)), (e) => e instanceof MetadataError && re.test(e.message) && /^release prod-2026-12-07: /.test(e.message), JSON.stringify(over));
   }
-  assert.throws(() => validate(apiRelease({ final: { percent: 100, status: 'done:dev-api-2026-12-07' } })), /final.percent is 100, expected 0/);
+  assert.throws(() => validate(apiRelease({ final: { percent: 100, stageBackend: 'canary', status: 'done:dev-api-2026-12-07' } })), /final.percent is 100, expected 0/);
   assert.throws(() => validate(apiRelease({ canary: {} })), /canary.function/);
   assert.throws(() => validate(null), MetadataError);
   // api-canary steps need not end at 100
@@ -179,4 +183,11 @@ test('no absolute p99 bound is valid; a non-number one is not', () => {
   const bad = bgRelease();
   bad.gates.maxP99Seconds = 'soon';
   assert.throws(() => validate(bad), /gates\.maxP99Seconds/);
+});
+
+test('api-canary: the stage backend is part of the final state', () => {
+  const noBackend = apiRelease({ final: { percent: 0, status: 'done:dev-api-2026-12-07' } });
+  assert.throws(() => validate(noBackend), /final\.stageBackend is required/);
+  const noParam = apiRelease({ parameters: { percent: 'ApiCanaryPercent', status: 'ApiReleaseStatus' } });
+  assert.throws(() => validate(noParam), /parameters\.stageBackend/);
 });

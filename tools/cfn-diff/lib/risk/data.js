@@ -27,16 +27,20 @@ const PROTECTION = {
   'AWS::DynamoDB::Table': r => propsOf(r).DeletionProtectionEnabled === true || propsOf(r).DeletionProtectionEnabled === 'true',
 };
 
-function classify({ oldTemplate, newTemplate, result, paths, oldStackInfo, newStackInfo }) {
+function classify({ oldTemplate, newTemplate, oldRawTemplate, newRawTemplate, result, paths, oldStackInfo, newStackInfo }) {
   const findings = [];
   const oldRes = resourcesOf(oldTemplate);
   const newRes = resourcesOf(newTemplate);
+  // The engine's replaced / removed resources are those of the templates as written: their policies too
+  // (a resource whose condition is false at the declared state is not in oldTemplate).
+  const oldRaw = resourcesOf(oldRawTemplate || oldTemplate);
+  const newRaw = resourcesOf(newRawTemplate || newTemplate);
   for (const r of result.resources) {
     if (!isStateful(r.type)) continue;
     if (r.change !== 'replaced' && r.change !== 'may-replace' && r.change !== 'removed') continue;
-    const before = oldRes[r.logicalId] || {};
+    const before = oldRaw[r.logicalId] || {};
     // Replacement honours UpdateReplacePolicy, removal DeletionPolicy (of the template being deployed / left).
-    const policy = r.change === 'removed' ? before.DeletionPolicy : (newRes[r.logicalId] || {}).UpdateReplacePolicy;
+    const policy = r.change === 'removed' ? before.DeletionPolicy : (newRaw[r.logicalId] || {}).UpdateReplacePolicy;
     const kept = retains(policy) || r.impact === 'WILL_ORPHAN';
     const what = r.change === 'removed' ? 'removed' : r.change === 'replaced' ? 'replaced' : 'may be replaced';
     findings.push({

@@ -7,6 +7,9 @@
  *   - flip-while-cold: a listener weight raised to a fleet whose capacity goes from 0 to more in the
  *     same change (new servers boot while traffic already goes to them);
  *   - a listener weight raised to a target group with no servers at all after the change.
+ * Values are read from the templates at their declared state (every parameter at its Default:
+ * lib/declared.js, applied once by lib/risk-report.js); a weight that tools/release moves is not
+ * flip-while-cold (lib/releases.js).
  */
 const { isObject, resourcesOf, propsOf, literalNumber, refTarget, nameOf } = require('./util');
 
@@ -18,9 +21,10 @@ const TRAFFIC_PATH = new Set([
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::Lambda::Alias', 'AWS::CertificateManager::Certificate',
 ]);
 
-/** target group logical ID -> weight, over every forward action of listeners and listener rules. */
-function weights(template) {
+/** target group logical ID -> its weights (a number, null when not a literal), over every forward action of listeners and listener rules. */
+function listenerWeights(template) {
   const out = {};
+  const add = (tg, w) => { if (tg) (out[tg] = out[tg] || []).push(w); };
   for (const r of Object.values(resourcesOf(template))) {
     if (!isObject(r)) continue;
     const p = propsOf(r);
@@ -29,15 +33,17 @@ function weights(template) {
     for (const a of Array.isArray(actions) ? actions : []) {
       if (!isObject(a) || a.Type !== 'forward') continue;
       const groups = isObject(a.ForwardConfig) && Array.isArray(a.ForwardConfig.TargetGroups) ? a.ForwardConfig.TargetGroups : [];
-      for (const g of groups) {
-        const tg = refTarget(g && g.TargetGroupArn);
-        const w = literalNumber(g && g.Weight);
-        if (tg) out[tg] = Math.max(out[tg] || 0, w === null ? 1 : w);
-      }
-      const single = refTarget(a.TargetGroupArn);
-      if (single) out[single] = Math.max(out[single] || 0, 1);
+      for (const g of groups) add(refTarget(g && g.TargetGroupArn), literalNumber(g && g.Weight));
+      add(refTarget(a.TargetGroupArn), 1);
     }
   }
+  return out;
+}
+
+/** target group logical ID -> weight (the highest; a weight that is not a literal counts as 1). */
+function weights(template) {
+  const out = {};
+  for (const [tg, ws] of Object.entries(listenerWeights(template))) out[tg] = Math.max(...ws.map(w => (w === null ? 1 : w)));
   return out;
 }
 
@@ -61,8 +67,8 @@ function fleetsByTargetGroup(template) {
 
 const sum = fleets => (fleets.some(f => f.capacity === null) ? null : fleets.reduce((s, f) => s + f.capacity, 0));
 
-/** ({ oldTemplate, newTemplate, result, paths }) -> findings */
-function classify({ oldTemplate, newTemplate, result, paths }) {
+/** ({ oldTemplate, newTemplate, result, paths, releases? }) -> findings; templates at their declared state (lib/declared.js). */
+function classify({ oldTemplate, newTemplate, result, paths, releases }) {
   const findings = [];
   for (const r of result.resources) {
     if (!TRAFFIC_PATH.has(r.type)) continue;
@@ -86,17 +92,11 @@ function classify({ oldTemplate, newTemplate, result, paths }) {
       rollback: 'reverse this change (the servers are replaced again, from the previous launch template)',
     });
   }
-  // Only where a listener already serves traffic: a new stack's first weights move no request.
-  const serving = Object.values(resourcesOf(oldTemplate)).some(r => isObject(r) && r.Type === 'AWS::ElasticLoadBalancingV2::Listener');
-  if (!serving) return findings;
-  const oldW = weights(oldTemplate);
-  const newW = weights(newTemplate);
-  const oldF = fleetsByTargetGroup(oldTemplate);
-  const newF = fleetsByTargetGroup(newTemplate);
-  for (const [tg, w] of Object.entries(newW)) {
-    if (!(w > (oldW[tg] || 0))) continue;
-    const after = sum(newF[tg] || []);
-    const before = oldF[tg] ? sum(oldF[tg]) : 0;
+  // Weights that tools/release moves (a release declared in this change whose weight parameters the
+  // stack already has): the deploy keeps their current values, and the driver prepares the capacity
+  // first, so no flip-while-cold (lib/releases.js; the report says so on the release's line).
+  const driven = new Set((releases || []).filter(r => !r.deployMovesTraffic).flatMap(r => r.targetGroups));
+  for (const { tg, weight: w, before, after } of raisedWeights(oldTemplate, newTemplate)) {
     const name = nameOf(tg, paths);
     if (after === 0) {
       findings.push({
@@ -105,7 +105,7 @@ function classify({ oldTemplate, newTemplate, result, paths }) {
         message: `listener weight raised to ${w} for ${name}, which has no servers after this change`,
         rollback: 'reverse this change (the weight goes back; requests sent there meanwhile fail)',
       });
-    } else if (before === 0 && after !== null && after > 0) {
+    } else if (before === 0 && after !== null && after > 0 && !driven.has(tg)) {
       findings.push({
         rule: 'flip-while-cold',
         resource: name,
@@ -117,4 +117,24 @@ function classify({ oldTemplate, newTemplate, result, paths }) {
   return findings;
 }
 
-module.exports = { category: 'downtime', classify, TRAFFIC_PATH, weights, fleetsByTargetGroup };
+/**
+ * Target groups whose listener weight goes up, where a listener already serves traffic (a new
+ * stack's first weights move no request): [{ tg, weight, before, after }], before / after = the
+ * servers of the fleets registered in it (null when not a literal).
+ */
+function raisedWeights(oldTemplate, newTemplate) {
+  const serving = Object.values(resourcesOf(oldTemplate)).some(r => isObject(r) && r.Type === 'AWS::ElasticLoadBalancingV2::Listener');
+  if (!serving) return [];
+  const oldW = weights(oldTemplate);
+  const newW = weights(newTemplate);
+  const oldF = fleetsByTargetGroup(oldTemplate);
+  const newF = fleetsByTargetGroup(newTemplate);
+  const out = [];
+  for (const [tg, w] of Object.entries(newW)) {
+    if (!(w > (oldW[tg] || 0))) continue;
+    out.push({ tg, weight: w, before: oldF[tg] ? sum(oldF[tg]) : 0, after: sum(newF[tg] || []) });
+  }
+  return out;
+}
+
+module.exports = { category: 'downtime', classify, TRAFFIC_PATH, weights, listenerWeights, fleetsByTargetGroup, raisedWeights };
