@@ -21,6 +21,8 @@ The endpoint and dummy credentials come from the environment (AWS_ENDPOINT_URL e
   check.py wait-log LOG --event E [--index N] [--timeout S]
         waits until the driver's JSONL log has the event (e.g. a bake of step N started)
   check.py info STACK KEY         prints a value of the stack's release (e.g. colors.green.targetGroup)
+  check.py stopper GROUP          stops every instance of the group as soon as it appears (a color
+                                  that never becomes healthy), until killed
 
 "final" is the metadata's final state, which is also every parameter's Default; "rolled-back" is
 the old side serving alone with every weight on it (blue-green) or the canary at 0 % (api-canary),
@@ -430,6 +432,18 @@ def cmd_save(args: argparse.Namespace) -> None:
         json.dump({k: p[name] for k, name in r["parameters"].items()}, f, sort_keys=True)
 
 
+def cmd_stopper(args: argparse.Namespace) -> None:
+    stopped: set[str] = set()
+    while True:
+        groups = client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[args.group])["AutoScalingGroups"]
+        fresh = [i["InstanceId"] for g in groups for i in g["Instances"] if i["InstanceId"] not in stopped]
+        if fresh:
+            client("ec2").stop_instances(InstanceIds=fresh)
+            stopped.update(fresh)
+            print(f"# stopped {fresh} at {time.time():.3f}", flush=True)
+        time.sleep(0.05)
+
+
 def cmd_info(args: argparse.Namespace) -> None:
     node: Any = release(args.stack)
     for part in args.key.split("."):
@@ -525,6 +539,8 @@ def main() -> int:
     v = sub.add_parser("save")
     v.add_argument("stack")
     v.add_argument("--file", required=True)
+    o = sub.add_parser("stopper")
+    o.add_argument("group")
     n = sub.add_parser("info")
     n.add_argument("stack")
     n.add_argument("key")
@@ -532,7 +548,7 @@ def main() -> int:
     args = p.parse_args()
     if args.cmd == "wait-log":
         return cmd_wait_log(args)
-    {"ids": cmd_ids, "state": cmd_state, "set": cmd_set, "feeder": cmd_feeder, "info": cmd_info, "save": cmd_save, "traffic": cmd_traffic}[args.cmd](args)
+    {"ids": cmd_ids, "state": cmd_state, "set": cmd_set, "feeder": cmd_feeder, "info": cmd_info, "save": cmd_save, "traffic": cmd_traffic, "stopper": cmd_stopper}[args.cmd](args)
     return 1 if failures else 0
 
 
