@@ -11,7 +11,7 @@
  */
 const { isObject, canonical, resourcesOf, propsOf, literalNumber, refTarget, nameOf } = require('./risk/util');
 const { parameterValues } = require('./declared');
-const { listenerWeights, raisedWeights } = require('./risk/downtime');
+const { forwardTargets, listenerWeights, raisedWeights } = require('./risk/downtime');
 
 const METADATA_KEY = 'Infra::Releases';
 /** The parameters (by their role in the metadata) that carry traffic, per kind. */
@@ -30,19 +30,8 @@ const trafficParameters = r => (TRAFFIC_PARAMETERS[r.kind] || [])
 /** Target groups whose listener weight is written as a Ref to one of the given parameters. */
 function weightedBy(template, params) {
   const out = new Set();
-  for (const r of Object.values(resourcesOf(template))) {
-    if (!isObject(r)) continue;
-    const p = propsOf(r);
-    const actions = r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule' ? p.Actions
-      : r.Type === 'AWS::ElasticLoadBalancingV2::Listener' ? p.DefaultActions : null;
-    for (const a of Array.isArray(actions) ? actions : []) {
-      const groups = isObject(a) && isObject(a.ForwardConfig) && Array.isArray(a.ForwardConfig.TargetGroups) ? a.ForwardConfig.TargetGroups : [];
-      for (const g of groups) {
-        const w = isObject(g) && isObject(g.Weight) ? g.Weight.Ref : null;
-        const tg = isObject(g) ? refTarget(g.TargetGroupArn) : null;
-        if (tg && typeof w === 'string' && params.includes(w)) out.add(tg);
-      }
-    }
+  for (const { tg, weight } of forwardTargets(template)) {
+    if (isObject(weight) && typeof weight.Ref === 'string' && params.includes(weight.Ref)) out.add(tg);
   }
   return [...out].sort();
 }

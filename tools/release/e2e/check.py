@@ -35,33 +35,14 @@ import math
 import os
 import sys
 import time
-from typing import Any, Callable
+from typing import Any
 
-failures = 0
+# The TAP-style checks of tools/e2e/check.py, one implementation: "ok - NAME" / "not ok - NAME" with detail.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "e2e"))
+import check as tap  # noqa: E402 - tools/e2e/check.py, found through the path above
 
-
-def report(ok: bool, name: str, detail: Any = None) -> bool:
-    global failures
-    print(("ok - " if ok else "not ok - ") + name, flush=True)
-    if not ok:
-        failures += 1
-        if detail is not None:
-            for line in str(detail).splitlines():
-                print("    " + line, flush=True)
-    return ok
-
-
-def check(name: str, fn: Callable[[], Any]) -> Any:
-    try:
-        value = fn()
-    except AssertionError as e:
-        report(False, name, e)
-        return None
-    except Exception as e:  # noqa: BLE001 - an API error is a failed check too
-        report(False, name, f"{type(e).__name__}: {e}")
-        return None
-    report(True, name)
-    return value
+report = tap.report
+check = tap.check
 
 
 _clients: dict[str, Any] = {}
@@ -549,7 +530,7 @@ def main() -> int:
     if args.cmd == "wait-log":
         return cmd_wait_log(args)
     {"ids": cmd_ids, "state": cmd_state, "set": cmd_set, "feeder": cmd_feeder, "info": cmd_info, "save": cmd_save, "traffic": cmd_traffic, "stopper": cmd_stopper}[args.cmd](args)
-    return 1 if failures else 0
+    return 1 if tap.failures else 0
 
 
 if __name__ == "__main__":

@@ -21,10 +21,9 @@ const TRAFFIC_PATH = new Set([
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::Lambda::Alias', 'AWS::CertificateManager::Certificate',
 ]);
 
-/** target group logical ID -> its weights (a number, null when not a literal), over every forward action of listeners and listener rules. */
-function listenerWeights(template) {
-  const out = {};
-  const add = (tg, w) => { if (tg) (out[tg] = out[tg] || []).push(w); };
+/** Every target group a forward action of a listener or listener rule names: [{ tg, weight }] (weight as written; 1 for a plain forward). */
+function forwardTargets(template) {
+  const out = [];
   for (const r of Object.values(resourcesOf(template))) {
     if (!isObject(r)) continue;
     const p = propsOf(r);
@@ -33,10 +32,18 @@ function listenerWeights(template) {
     for (const a of Array.isArray(actions) ? actions : []) {
       if (!isObject(a) || a.Type !== 'forward') continue;
       const groups = isObject(a.ForwardConfig) && Array.isArray(a.ForwardConfig.TargetGroups) ? a.ForwardConfig.TargetGroups : [];
-      for (const g of groups) add(refTarget(g && g.TargetGroupArn), literalNumber(g && g.Weight));
-      add(refTarget(a.TargetGroupArn), 1);
+      for (const g of groups) { const tg = refTarget(g && g.TargetGroupArn); if (tg) out.push({ tg, weight: g.Weight }); }
+      const single = refTarget(a.TargetGroupArn);
+      if (single) out.push({ tg: single, weight: 1 });
     }
   }
+  return out;
+}
+
+/** target group logical ID -> its weights (a number, null when not a literal), over every forward action of listeners and listener rules. */
+function listenerWeights(template) {
+  const out = {};
+  for (const { tg, weight } of forwardTargets(template)) (out[tg] = out[tg] || []).push(literalNumber(weight));
   return out;
 }
 
@@ -137,4 +144,4 @@ function raisedWeights(oldTemplate, newTemplate) {
   return out;
 }
 
-module.exports = { category: 'downtime', classify, TRAFFIC_PATH, weights, listenerWeights, fleetsByTargetGroup, raisedWeights };
+module.exports = { category: 'downtime', classify, TRAFFIC_PATH, weights, forwardTargets, listenerWeights, fleetsByTargetGroup, raisedWeights };
