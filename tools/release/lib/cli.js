@@ -1,5 +1,5 @@
 'use strict';
-// The command line: arguments and the walk over several stacks. bin/release.js wires it to the AWS
+// The command line: arguments and the walk over several stacks. release.js wires it to the AWS
 // SDK clients, the log file and signals.
 const { EXIT } = require('./driver');
 const { DEFAULT_QUALIFIER, QUALIFIER, ROLE_ARN } = require('./clients');

@@ -11,7 +11,7 @@ const { spawn, spawnSync } = require('child_process');
 const { parse, runStacks, UsageError } = require('../lib/cli');
 const { EXIT } = require('../lib/driver');
 
-const BIN = path.join(__dirname, '..', 'bin', 'release.js');
+const BIN = path.join(__dirname, '..', 'release.js');
 
 function cli(args, env = {}) {
   const base = { ...process.env };

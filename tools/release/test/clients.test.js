@@ -100,7 +100,7 @@ test('the real SDK, --cloudformation-role-arn auto: STS as the caller, then Desc
     PATH: process.env.PATH, NODE_NO_WARNINGS: '1', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: `http://127.0.0.1:${server.address().port}`, AWS_MAX_ATTEMPTS: '1',
     AWS_ACCESS_KEY_ID: 'AKIACALLER', AWS_SECRET_ACCESS_KEY: 'x', GITHUB_RUN_ID: '77',
   };
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'release.js'), '--stack', 'Prod-Web', '--status', '--cloudformation-role-arn', 'auto'], { env });
+  const child = spawn(process.execPath, [path.join(__dirname, '..', 'release.js'), '--stack', 'Prod-Web', '--status', '--cloudformation-role-arn', 'auto'], { env });
   let out = ''; let err = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { err += d; });

@@ -3,9 +3,9 @@
 // stack's Infra::Releases metadata (release-spec.md). --help for the options; README.md.
 'use strict';
 const fs = require('fs');
-const { Driver, EXIT } = require('../lib/driver');
-const { makeClients } = require('../lib/clients');
-const { USAGE, UsageError, parse, runStacks } = require('../lib/cli');
+const { Driver, EXIT } = require('./lib/driver');
+const { makeClients } = require('./lib/clients');
+const { USAGE, UsageError, parse, runStacks } = require('./lib/cli');
 
 async function main(argv) {
   let a;
