@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
 using Amazon.CDK.AWS.CloudWatch;
@@ -22,7 +21,7 @@ namespace Infra.Constructs.Deployment;
 /// With <see cref="BlueGreenFleetsProps.Release"/> the same two values, weights and capacity, are stack
 /// parameters that <c>tools/release</c> moves step by step; CloudFormation still owns every resource.
 /// </summary>
-public sealed partial class BlueGreenFleets : Construct
+public sealed class BlueGreenFleets : Construct
 {
     /// <summary>The blue fleet.</summary>
     public WebFleet Blue { get; }
@@ -81,9 +80,7 @@ public sealed partial class BlueGreenFleets : Construct
     /// </summary>
     public void AddReleaseAlarm(TrafficColor color, IAlarm alarm)
     {
-        ArgumentNullException.ThrowIfNull(alarm);
-        if (alarm.Node.DefaultChild is not CfnElement || Stack.Of(alarm) != Stack.Of(this))
-            throw new PropChecks(this, nameof(BlueGreenFleets)).Fail("release alarm", alarm.Node.Path, "an alarm created in the same stack (the release reads it by its logical id)");
+        ReleaseMetadata.CheckAlarm(this, nameof(BlueGreenFleets), alarm);
         var list = _releaseAlarms[color];
         if (!list.Contains(alarm)) list.Add(alarm);
     }
@@ -128,7 +125,7 @@ public sealed partial class BlueGreenFleets : Construct
     /// </summary>
     private ReleaseParameters ParameterizeTraffic(ReleaseSettings release, WebLoadBalancer lb, ApplicationListenerRule rule)
     {
-        var prefix = NonAlphanumeric().Replace(Node.Id, "");
+        var prefix = ReleaseSettings.LogicalIdPrefix(this);
         var final = Traffic.ActiveColor.ToString().ToLowerInvariant();
         CfnParameter Parameter(string name, CfnParameterProps p)
         {
@@ -154,14 +151,7 @@ public sealed partial class BlueGreenFleets : Construct
                 Default = final,
                 Description = $"Colors of {Node.Path} at production capacity (the other runs at its idle capacity). Moved by tools/release.",
             }),
-            Parameter("ReleaseStatus", new CfnParameterProps
-            {
-                Type = "String",
-                AllowedPattern = "^(done|rolled-back):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-                Default = release.DoneStatus,
-                Description = $"Where the last release of {Node.Path} ended: done:<id> or rolled-back:<id>. Written by tools/release.",
-            }));
-        _ = new CfnOutput(this, "ReleaseStatusOutput", new CfnOutputProps { Value = parameters.Status.ValueAsString, Description = "Where the last release ended (tools/release)" });
+            release.AddStatusParameter(this));
 
         // Weights: the rule's forward action keeps its shape; only the two numbers become references.
         var cfnRule = (CfnListenerRule)rule.Node.DefaultChild!;
@@ -244,7 +234,4 @@ public sealed partial class BlueGreenFleets : Construct
     }
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
-    [GeneratedRegex("[^A-Za-z0-9]")]
-    private static partial Regex NonAlphanumeric();
 }

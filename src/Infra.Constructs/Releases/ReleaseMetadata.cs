@@ -24,6 +24,17 @@ public static class ReleaseMetadata
         holder.Entries.Add(entry);
     }
 
+    /// <summary>
+    /// Checks that <paramref name="alarm"/> can gate a release of <paramref name="owner"/>: the metadata names alarms
+    /// by logical id, so only an alarm created in the owner's stack can be one. Throws naming the owner and the alarm.
+    /// </summary>
+    public static void CheckAlarm(IConstruct owner, string ownerType, Amazon.CDK.AWS.CloudWatch.IAlarm alarm)
+    {
+        ArgumentNullException.ThrowIfNull(alarm);
+        if (alarm.Node.DefaultChild is not CfnElement || Stack.Of(alarm) != Stack.Of(owner))
+            throw new Validation.PropChecks(owner, ownerType).Fail("release alarm", alarm.Node.Path, "an alarm created in the same stack (the release reads it by its logical id)");
+    }
+
     // A construct without resources: the one place per stack that holds the entries.
     private sealed class Holder(Construct scope, string id) : Construct(scope, id)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Amazon.CDK;
+using Constructs;
 using Infra.Constructs.Defaults;
 using Infra.Constructs.Validation;
 
@@ -47,6 +49,36 @@ public sealed partial record ReleaseSettings
 
     /// <summary>The release-status parameter's value once this release is done (its default: the declared final state).</summary>
     public string DoneStatus => "done:" + Id;
+
+    /// <summary>
+    /// The release-status parameter of <paramref name="owner"/> (logical id <c>{prefix}ReleaseStatus</c>, default
+    /// <see cref="DoneStatus"/>, written by tools/release: done:&lt;id&gt; or rolled-back:&lt;id&gt;) and its output.
+    /// </summary>
+    public CfnParameter AddStatusParameter(Construct owner)
+    {
+        var status = new CfnParameter(owner, "ReleaseStatus", new CfnParameterProps
+        {
+            Type = "String",
+            AllowedPattern = "^(done|rolled-back):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+            Default = DoneStatus,
+            Description = $"Where the last release of {owner.Node.Path} ended: done:<id> or rolled-back:<id>. Written by tools/release.",
+        });
+        status.OverrideLogicalId(LogicalIdPrefix(owner) + "ReleaseStatus");
+        _ = new CfnOutput(owner, "ReleaseStatusOutput", new CfnOutputProps { Value = status.ValueAsString, Description = "Where the last release ended (tools/release)" });
+        return status;
+    }
+
+    /// <summary>
+    /// The readable prefix of a release construct's parameter and condition logical ids (<c>Fleets</c> in
+    /// <c>FleetsBlueWeight</c>): its id, letters and digits only, so a person can find them in the console.
+    /// </summary>
+    public static string LogicalIdPrefix(IConstruct owner) => AlphanumericOnly(owner.Node.Id);
+
+    /// <summary><paramref name="text"/> without anything but letters and digits (logical ids allow nothing else).</summary>
+    public static string AlphanumericOnly(string text) => NonAlphanumeric().Replace(text, "");
+
+    [GeneratedRegex("[^A-Za-z0-9]")]
+    private static partial Regex NonAlphanumeric();
 
     /// <summary>Key of the template metadata <c>tools/release</c> reads: a list with one entry per release in the stack.</summary>
     public const string MetadataKey = "Infra::Releases";

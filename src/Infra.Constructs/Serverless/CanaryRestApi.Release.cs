@@ -1,11 +1,9 @@
-using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.Lambda;
 using Constructs;
 using Infra.Constructs.Releases;
-using Infra.Constructs.Validation;
 
 namespace Infra.Constructs.Serverless;
 
@@ -18,9 +16,7 @@ public sealed partial class CanaryRestApi
     /// </summary>
     public void AddReleaseAlarm(IAlarm alarm)
     {
-        ArgumentNullException.ThrowIfNull(alarm);
-        if (alarm.Node.DefaultChild is not CfnElement || Stack.Of(alarm) != Stack.Of(this))
-            throw new PropChecks(this, nameof(CanaryRestApi)).Fail("release alarm", alarm.Node.Path, "an alarm created in the same stack (the release reads it by its logical id)");
+        ReleaseMetadata.CheckAlarm(this, nameof(CanaryRestApi), alarm);
         if (!_releaseAlarms.Contains(alarm)) _releaseAlarms.Add(alarm);
     }
 
@@ -35,7 +31,7 @@ public sealed partial class CanaryRestApi
     private CanaryReleaseParameters ParameterizeCanary(ReleaseSettings release, IReadOnlyDictionary<string, string> stableVars,
         IReadOnlyDictionary<string, string> canaryVars, bool useStageCache)
     {
-        var prefix = NonAlphanumeric().Replace(Node.Id, "");
+        var prefix = ReleaseSettings.LogicalIdPrefix(this);
         var (stableKey, canaryKey, variable) = (Settings.StableBackend, Settings.CanaryBackend, Settings.BackendVariable);
         var percent = new CfnParameter(this, "CanaryPercent", new CfnParameterProps
         {
@@ -55,15 +51,7 @@ public sealed partial class CanaryRestApi
             Description = $"The backend {Node.Path}'s stage serves (the canary's backend once promoted). Written by tools/release when it promotes.",
         });
         stageBackend.OverrideLogicalId(prefix + "StageBackend");
-        var status = new CfnParameter(this, "ReleaseStatus", new CfnParameterProps
-        {
-            Type = "String",
-            AllowedPattern = "^(done|rolled-back):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-            Default = release.DoneStatus,
-            Description = $"Where the last release of {Node.Path} ended: done:<id> (canary promoted) or rolled-back:<id>. Written by tools/release.",
-        });
-        status.OverrideLogicalId(prefix + "ReleaseStatus");
-        _ = new CfnOutput(this, "ReleaseStatusOutput", new CfnOutputProps { Value = status.ValueAsString, Description = "Where the last release ended (tools/release)" });
+        var status = release.AddStatusParameter(this);
 
         // The stage's variables for each backend it may serve: the canary's own (with its overrides) for the canary's
         // backend, the stable ones with that backend otherwise. Plain Fn::If JSON over one condition per backend.
@@ -73,7 +61,7 @@ public sealed partial class CanaryRestApi
         for (var i = keys.Count - 1; i >= 0; i--)
         {
             if (chosen is null) { chosen = VariablesFor(keys[i]); continue; }
-            var id = $"{prefix}StageServes{NonAlphanumeric().Replace(keys[i], "")}{i}";
+            var id = $"{prefix}StageServes{ReleaseSettings.AlphanumericOnly(keys[i])}{i}";
             var condition = new CfnCondition(this, $"StageServes{i}", new CfnConditionProps { Expression = Fn.ConditionEquals(stageBackend.ValueAsString, keys[i]) });
             condition.OverrideLogicalId(id);
             chosen = new Dictionary<string, object> { ["Fn::If"] = new object[] { id, VariablesFor(keys[i]), chosen } };
@@ -114,7 +102,4 @@ public sealed partial class CanaryRestApi
     }
 
     private static Dictionary<string, string> ToMap(IReadOnlyDictionary<string, string> variables) => variables.ToDictionary(kv => kv.Key, kv => kv.Value);
-
-    [GeneratedRegex("[^A-Za-z0-9]")]
-    private static partial Regex NonAlphanumeric();
 }
